@@ -1,0 +1,64 @@
+// The actor that runs one activation of an entity: the application's
+// behaviour plus the runtime's handlers for peek and passivation.
+//
+// Life cycle: spawned by its type's host once the stored state is loaded;
+// answers messages; on `passivate` it saves its snapshot and turns into a
+// forwarder that hands any message still reaching it back to the host, then
+// terminates as soon as nobody references it. An exception in a handler fails
+// the current request with `errc::entity_crashed` and terminates the actor
+// with that error, which the host treats as a crash.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include <caf/event_based_actor.hpp>
+
+#include "runtime/entity/entity_type.hpp"
+#include "runtime/metrics/histogram.hpp"
+
+namespace griddle::entity {
+
+/// What the host shares with one activation. Owned by the host; outlives the
+/// activation (the host drops it only after the activation's down message).
+struct activation_record {
+  /// Time of the last handled application message, in clock ticks since epoch.
+  std::atomic<int64_t> last_active{0};
+};
+
+/// Everything an activation needs at spawn time.
+struct activation_args {
+  entity_ref ref;
+  const entity_type* type = nullptr;
+  std::unique_ptr<entity_behavior> behavior;
+  activation_record* record = nullptr;
+  caf::actor host;
+  caf::actor store;
+  entity_router* router = nullptr;
+  metrics::latency_histogram* latency = nullptr;
+};
+
+class entity_actor : public caf::event_based_actor, public entity_context {
+ public:
+  entity_actor(caf::actor_config& cfg, activation_args args);
+
+  // -- entity_context ---------------------------------------------------------
+
+  const entity_ref& ref() const override { return args_.ref; }
+  caf::event_based_actor* self() override { return this; }
+  entity_router& router() override { return *args_.router; }
+  void persist() override;
+
+  const char* name() const override { return "griddle.entity"; }
+
+ protected:
+  caf::behavior make_behavior() override;
+
+ private:
+  /// Saves the snapshot and forwards everything that still arrives to the host.
+  void become_forwarder();
+
+  activation_args args_;
+};
+
+}  // namespace griddle::entity

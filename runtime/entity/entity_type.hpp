@@ -1,0 +1,90 @@
+// What an application registers per entity type: a name, a behaviour version,
+// a factory that builds an activation from stored state, an idle time-out and
+// restart limits. The runtime does the rest (activation, passivation,
+// supervision, routing).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/behavior.hpp>
+#include <caf/fwd.hpp>
+#include <caf/timespan.hpp>
+
+#include "runtime/entity/entity_messages.hpp"
+#include "runtime/entity/entity_ref.hpp"
+#include "runtime/supervision/restart_tracker.hpp"
+
+namespace griddle::entity {
+
+class entity_router;
+
+/// What an activation may ask of the runtime. Valid for the activation's life,
+/// and only on the activation's own thread of control.
+class entity_context {
+ public:
+  virtual ~entity_context() = default;
+
+  /// The entity this activation serves.
+  virtual const entity_ref& ref() const = 0;
+
+  /// The actor running this activation (to send, request, delay).
+  virtual caf::event_based_actor* self() = 0;
+
+  /// Sends to other entities.
+  virtual entity_router& router() = 0;
+
+  /// Writes the current snapshot to the state store. Writes of one entity are
+  /// applied in order; a later activation restores the last one.
+  virtual void persist() = 0;
+};
+
+/// One activation's state and message handlers, written by the application.
+class entity_behavior {
+ public:
+  virtual ~entity_behavior() = default;
+
+  /// Returns the message handlers. Called once, after construction.
+  virtual caf::behavior make_behavior(entity_context& ctx) = 0;
+
+  /// Serialises the state; the factory must rebuild an equal state from it.
+  virtual std::string snapshot() const = 0;
+};
+
+/// Builds an activation from the stored state (`found` is false for a new
+/// entity). May throw to fail the activation.
+using entity_factory =
+    std::function<std::unique_ptr<entity_behavior>(const entity_ref&, const stored_state&)>;
+
+/// The registration of one entity type.
+struct entity_type {
+  std::string name;
+  uint32_t version = 1;
+  entity_factory factory;
+  caf::timespan idle_timeout = std::chrono::minutes(5);
+  supervision::restart_limits limits;
+};
+
+/// The entity types a node hosts. Filled before the node starts; read-only after.
+class entity_type_registry {
+ public:
+  /// Registers `type`; throws std::invalid_argument for a duplicate or empty name
+  /// or a missing factory.
+  void add(entity_type type);
+
+  /// Returns the type or nullptr.
+  const entity_type* find(const std::string& name) const;
+
+  /// All registered types, by name.
+  std::vector<const entity_type*> all() const;
+
+ private:
+  std::map<std::string, entity_type> types_;
+};
+
+}  // namespace griddle::entity

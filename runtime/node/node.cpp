@@ -1,0 +1,156 @@
+#include "runtime/node/node.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "runtime/entity/entity_host.hpp"
+#include "runtime/node/node_actor.hpp"
+#include "runtime/supervision/supervisor.hpp"
+#include "runtime/type_ids.hpp"
+
+namespace griddle::node {
+
+node::node(caf::actor_system& sys, const node_config& cfg, entity::entity_type_registry types)
+    : sys_(sys),
+      cfg_(cfg),
+      types_(std::move(types)),
+      router_(std::make_unique<entity::entity_router>(sys, cfg.node_name)),
+      state_(std::make_shared<store::memory_state_data>()) {}
+
+node::~node() {
+  if (!stopping_)
+    stop();
+}
+
+caf::actor node::current_store() const {
+  std::lock_guard<std::mutex> guard{store_mtx_};
+  return store_;
+}
+
+caf::error node::start() {
+  supervision::supervisor_spec spec;
+  spec.name = "root";
+  // A restarted store invalidates the hosts' handle to it: restart them too.
+  spec.how = supervision::strategy::rest_for_one;
+  spec.children.push_back({"store", [this](caf::actor_system& sys) {
+                             auto store = store::spawn_memory_state_store(sys, state_);
+                             std::lock_guard<std::mutex> guard{store_mtx_};
+                             store_ = store;
+                             return store;
+                           }});
+  std::vector<std::string> names;
+  for (auto* type : types_.all()) {
+    names.push_back(type->name);
+    spec.children.push_back({"host:" + type->name, [this, type](caf::actor_system& sys) {
+                               return entity::spawn_entity_host(sys, *type, *router_,
+                                                                current_store());
+                             }});
+  }
+  root_ = supervision::spawn_supervisor(sys_, std::move(spec));
+  root_->attach_functor([this](const caf::error&) { root_down_ = true; });
+  node_actor_ = spawn_node_actor(sys_, {cfg_.node_name, router_.get(), names, cfg_.state_interval});
+  if (cfg_.port >= 0) {
+    auto bound = sys_.middleman().publish(node_actor_, static_cast<uint16_t>(cfg_.port),
+                                          cfg_.host.c_str(), true);
+    if (!bound)
+      return std::move(bound.error());
+    port_ = *bound;
+  }
+  return caf::none;
+}
+
+void node::stop() {
+  if (stopping_)
+    return;
+  stopping_ = true;
+  if (root_) {
+    caf::scoped_actor self{sys_};
+    self->request(root_, std::chrono::seconds(60), shutdown_atom_v)
+        .receive([] {},
+                 [&](caf::error& err) {
+                   if (!root_down_)
+                     std::cerr << "griddle-node: root supervisor: " << sys_.render(err)
+                               << std::endl;
+                 });
+  }
+  if (node_actor_) {
+    if (port_ != 0)
+      sys_.middleman().unpublish(node_actor_, port_);
+    caf::anon_send_exit(node_actor_, caf::exit_reason::user_shutdown);
+  }
+  router_.reset();
+}
+
+namespace {
+
+std::string join(const std::vector<const entity::entity_type*>& types) {
+  std::string result;
+  for (auto* t : types)
+    result += (result.empty() ? "" : ", ") + t->name + "@" + std::to_string(t->version);
+  return result;
+}
+
+}  // namespace
+
+int run_node(int argc, char** argv, const application& app) {
+  // Every thread inherits the blocked signals; only the main thread takes them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  node_config cfg;
+  if (app.add_message_types)
+    app.add_message_types(cfg);
+  if (auto err = cfg.parse_all(argc, argv)) {
+    std::cerr << "griddle-node: " << caf::to_string(err) << " (try --help)" << std::endl;
+    return 2;
+  }
+  if (cfg.cli_helptext_printed)
+    return 0;
+  entity::entity_type_registry types;
+  if (app.add_entity_types)
+    app.add_entity_types(types);
+  auto type_list = join(types.all());
+  caf::actor_system sys{cfg};
+  int exit_code = 0;
+  {
+    node n{sys, cfg, std::move(types)};
+    if (auto err = n.start()) {
+      std::cerr << "griddle-node: cannot start: " << sys.render(err) << std::endl;
+      return 1;
+    }
+    std::cout << "griddle-node " << cfg.node_name << " (pid " << getpid() << ") running"
+              << "\n  entity types: " << type_list
+              << "\n  scheduler threads: " << caf::get_or(cfg, "scheduler.max-threads", size_t{0})
+              << "\n  store: in memory";
+    if (n.port() != 0)
+      std::cout << "\n  actor protocol: " << cfg.host << ":" << n.port();
+    std::cout << "\n  stop with Ctrl-C or: kill -TERM " << getpid() << std::endl;
+    for (;;) {
+      timespec tick{0, 200 * 1000 * 1000};
+      auto sig = sigtimedwait(&signals, nullptr, &tick);
+      if (sig == SIGINT || sig == SIGTERM) {
+        std::cout << "griddle-node: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down"
+                  << std::endl;
+        break;
+      }
+      if (n.failed()) {
+        std::cerr << "griddle-node: root supervisor gave up, shutting down" << std::endl;
+        exit_code = 1;
+        break;
+      }
+    }
+    n.stop();
+  }
+  std::cout << "griddle-node: stopped" << std::endl;
+  return exit_code;
+}
+
+}  // namespace griddle::node

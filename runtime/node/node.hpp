@@ -1,0 +1,79 @@
+// One running node: the state store, the root supervisor with one entity host
+// per registered type under it, the router, and the node actor published on
+// the network. `run_node` is the whole `griddle-node` program behind `main`.
+//
+// Shutdown order: the root supervisor stops its children in reverse start
+// order (entity hosts passivate their entities, which save their state, then
+// the store), then the node actor and the network layer go.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "runtime/entity/entity_router.hpp"
+#include "runtime/entity/entity_type.hpp"
+#include "runtime/node/node_config.hpp"
+#include "runtime/store/memory_state_store.hpp"
+
+namespace griddle::node {
+
+/// What an application plugs into a node.
+struct application {
+  /// Registers the application's message types (its type ID block).
+  std::function<void(caf::actor_system_config&)> add_message_types;
+  /// Registers the application's entity types; called once at boot.
+  std::function<void(entity::entity_type_registry&)> add_entity_types;
+};
+
+class node {
+ public:
+  node(caf::actor_system& sys, const node_config& cfg, entity::entity_type_registry types);
+  ~node();
+
+  node(const node&) = delete;
+  node& operator=(const node&) = delete;
+
+  /// Starts the store, the supervision tree and the node actor, and publishes
+  /// the node actor unless the port is -1.
+  caf::error start();
+
+  /// Stops everything in order; blocks, so call it from a non-actor thread.
+  void stop();
+
+  /// True once the root supervisor ended on its own (escalation).
+  bool failed() const noexcept { return root_down_.load(); }
+
+  /// The bound port of the node actor, or 0 when not published.
+  uint16_t port() const noexcept { return port_; }
+
+  entity::entity_router& router() noexcept { return *router_; }
+  caf::actor node_actor() const { return node_actor_; }
+
+ private:
+  caf::actor current_store() const;
+
+  caf::actor_system& sys_;
+  const node_config& cfg_;
+  entity::entity_type_registry types_;
+  std::unique_ptr<entity::entity_router> router_;
+  std::shared_ptr<store::memory_state_data> state_;
+  mutable std::mutex store_mtx_;
+  caf::actor store_;
+  caf::actor root_;
+  caf::actor node_actor_;
+  uint16_t port_ = 0;
+  std::atomic<bool> root_down_{false};
+  bool stopping_ = false;
+};
+
+/// The `griddle-node` program: parses the configuration, boots a node with
+/// the types `app` adds, serves until SIGINT or SIGTERM, shuts down in
+/// order. Returns the process exit code (0 after a clean shutdown).
+int run_node(int argc, char** argv, const application& app);
+
+}  // namespace griddle::node

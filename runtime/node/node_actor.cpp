@@ -1,0 +1,53 @@
+#include "runtime/node/node_actor.hpp"
+
+#include <caf/actor_ostream.hpp>
+#include <caf/event_based_actor.hpp>
+
+#include "runtime/metrics/registry.hpp"
+#include "runtime/type_ids.hpp"
+
+namespace griddle::node {
+
+std::string entity_status_line(const std::vector<std::string>& types) {
+  std::string result = "active entities:";
+  for (auto& type : types) {
+    auto n = metrics::registry::global().gauge("griddle_entities_active", {{"type", type}}).value();
+    result += " " + type + "=" + std::to_string(n);
+  }
+  return result;
+}
+
+caf::actor spawn_node_actor(caf::actor_system& sys, node_actor_args args) {
+  return sys.spawn([args](caf::event_based_actor* self) -> caf::behavior {
+    auto& router = *args.router;
+    if (args.state_interval > caf::timespan{0})
+      self->delayed_send(self, args.state_interval, caf::tick_atom_v);
+    return {
+        [self, &router](route_atom, const entity_ref& ref, caf::message& payload) {
+          auto rp = self->make_response_promise();
+          router.delegate(rp, ref, std::move(payload));
+          return caf::delegated<caf::message>{};
+        },
+        [self, &router](peek_atom, const entity_ref& ref) {
+          auto rp = self->make_response_promise();
+          router.delegate_peek(rp, ref);
+          return caf::delegated<entity::peek_result>{};
+        },
+        [self, &router](count_atom, const std::string& type) {
+          auto rp = self->make_response_promise();
+          router.delegate_count(rp, type);
+          return caf::delegated<uint64_t>{};
+        },
+        [args](status_atom) {
+          return "node " + args.node_name + ": " + entity_status_line(args.types);
+        },
+        [self, args](caf::tick_atom) {
+          caf::aout(self) << "[" << args.node_name << "] " << entity_status_line(args.types)
+                          << std::endl;
+          self->delayed_send(self, args.state_interval, caf::tick_atom_v);
+        },
+    };
+  });
+}
+
+}  // namespace griddle::node

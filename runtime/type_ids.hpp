@@ -1,0 +1,44 @@
+// The runtime's CAF type ID block: every message type and atom the runtime
+// sends. Programs register it with `griddle::add_runtime_types(cfg)` so the
+// types can be serialized between nodes. Application blocks start at 300.
+#pragma once
+
+#include <caf/actor_system_config.hpp>
+#include <caf/type_id.hpp>
+
+#include "runtime/entity/entity_messages.hpp"
+#include "runtime/entity/entity_ref.hpp"
+
+CAF_BEGIN_TYPE_ID_BLOCK(griddle_runtime, caf::first_custom_type_id)
+
+CAF_ADD_TYPE_ID(griddle_runtime, (griddle::entity_ref))
+CAF_ADD_TYPE_ID(griddle_runtime, (griddle::entity::peek_result))
+CAF_ADD_TYPE_ID(griddle_runtime, (griddle::entity::stored_state))
+
+// -- entity protocol
+CAF_ADD_ATOM(griddle_runtime, griddle, route_atom, "route")
+CAF_ADD_ATOM(griddle_runtime, griddle, passivate_atom, "passivate")
+CAF_ADD_ATOM(griddle_runtime, griddle, peek_atom, "peek")
+CAF_ADD_ATOM(griddle_runtime, griddle, count_atom, "count")
+CAF_ADD_ATOM(griddle_runtime, griddle, leftover_atom, "leftover")
+CAF_ADD_ATOM(griddle_runtime, griddle, sweep_atom, "sweep")
+CAF_ADD_ATOM(griddle_runtime, griddle, activated_atom, "activated")
+
+// -- state store
+CAF_ADD_ATOM(griddle_runtime, griddle, load_atom, "load")
+CAF_ADD_ATOM(griddle_runtime, griddle, save_atom, "save")
+
+// -- supervision and node life cycle
+CAF_ADD_ATOM(griddle_runtime, griddle, restart_atom, "restart")
+CAF_ADD_ATOM(griddle_runtime, griddle, shutdown_atom, "shutdown")
+CAF_ADD_ATOM(griddle_runtime, griddle, status_atom, "status")
+CAF_ADD_ATOM(griddle_runtime, griddle, stop_timeout_atom, "stoptmo")
+
+CAF_END_TYPE_ID_BLOCK(griddle_runtime)
+
+namespace griddle {
+
+/// Registers the runtime's message types and error category with `cfg`.
+void add_runtime_types(caf::actor_system_config& cfg);
+
+}  // namespace griddle
