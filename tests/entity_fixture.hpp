@@ -92,6 +92,12 @@ struct entity_fixture : test_coordinator_fixture<test_config> {
   /// time with `sched.advance_time`.
   size_t run() { return sched.run(); }
 
+  /// Lets passivated activations reach the end of their grace period.
+  void end_grace() {
+    sched.advance_time(std::chrono::milliseconds(250));
+    run();
+  }
+
   static entity_ref counter(const std::string& key) { return {"counter", key}; }
 
   /// Sends `(add, n)` to `ref` as a request from `self` through the router.

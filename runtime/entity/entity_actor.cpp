@@ -99,8 +99,10 @@ void entity_actor::become_forwarder() {
         rp.delegate(host, leftover_atom_v, ref, x.move_content_to_message());
         return caf::delegated<caf::message>{};
       });
-  // Keep one handler that never matches: an empty behaviour would end the actor.
-  become([](passivate_atom) {});
+  // Ends after a grace period even if a handle to it lingers (e.g. on a remote
+  // node); anything a local sender enqueued before that has been forwarded.
+  become([this](passivate_atom) { quit(); });
+  delayed_send(this, args_.passivation_grace, passivate_atom_v);
   // The behaviour and its state are no longer needed.
   args_.behavior.reset();
 }

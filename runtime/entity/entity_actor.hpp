@@ -3,8 +3,8 @@
 //
 // Life cycle: spawned by its type's host once the stored state is loaded;
 // answers messages; on `passivate` it saves its snapshot and turns into a
-// forwarder that hands any message still reaching it back to the host, then
-// terminates as soon as nobody references it. An exception in a handler fails
+// forwarder that hands any message still reaching it back to the host for a
+// grace period, then terminates. An exception in a handler fails
 // the current request with `errc::entity_crashed` and terminates the actor
 // with that error, which the host treats as a crash.
 #pragma once
@@ -36,6 +36,8 @@ struct activation_args {
   caf::actor store;
   entity_router* router = nullptr;
   metrics::latency_histogram* latency = nullptr;
+  /// How long a passivated activation keeps forwarding before it ends.
+  caf::timespan passivation_grace = std::chrono::milliseconds(250);
 };
 
 class entity_actor : public caf::event_based_actor, public entity_context {

@@ -265,8 +265,8 @@ void entity_host::on_loaded(const std::string& key, const stored_state& st) {
     router_.directory().try_remove(ref, stable_hash(ref));
     return;
   }
-  activation_args args{ref,      &type_,  std::move(behavior), &act.record, this, store_,
-                       &router_, latency_};
+  activation_args args{ref,      &type_,   std::move(behavior),    &act.record, this, store_,
+                       &router_, latency_, opts_.passivation_grace};
   auto handle = system().spawn<entity_actor>(std::move(args));
   monitor(handle);
   act.handle = handle;

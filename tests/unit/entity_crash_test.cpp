@@ -113,6 +113,9 @@ CAF_TEST(an ordered stop saves every active entity) {
   host->attach_functor([&](const caf::error& reason) { host_reason = reason; });
   caf::anon_send_exit(host, caf::exit_reason::user_shutdown);
   run();
+  CAF_CHECK_EQUAL(data->get(counter("s1")).value_or(""), "4");
+  CAF_CHECK(!host_reason);  // still waiting for its entities to end
+  end_grace();
   CAF_CHECK_EQUAL(host_reason, caf::exit_reason::user_shutdown);
   CAF_CHECK_EQUAL(data->get(counter("s1")).value_or(""), "4");
   CAF_CHECK_EQUAL(data->get(counter("s2")).value_or(""), "5");

@@ -19,6 +19,7 @@ CAF_TEST(an idle entity passivates and restores its state on the next message) {
   sched.advance_time(std::chrono::seconds(45));
   run();
   CAF_CHECK_EQUAL(active_count(), 0u);
+  end_grace();
   CAF_CHECK(!router.directory().find_active(counter("p"), stable_hash(counter("p"))));
   CAF_CHECK_EQUAL(data->get(counter("p")).value_or(""), "7");
   auto again = add(counter("p"), 1);
@@ -62,6 +63,7 @@ CAF_TEST(peek does not activate an inactive entity) {
   sched.advance_time(std::chrono::seconds(90));
   run();
   CAF_REQUIRE_EQUAL(active_count(), 0u);
+  end_grace();
   auto stored = peek(counter("k"));
   CAF_CHECK(!stored.active);
   CAF_CHECK_EQUAL(stored.snapshot, "4");
@@ -72,14 +74,24 @@ CAF_TEST(peek does not keep an entity from passivating) {
   auto rh = add(counter("k"), 1);
   run();
   CAF_CHECK_EQUAL(value_of(rh), 1);
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 2; ++i) {
     sched.advance_time(std::chrono::seconds(25));
     run();
-    peek(counter("k"));
+    CAF_CHECK(peek(counter("k")).active);
   }
   sched.advance_time(std::chrono::seconds(25));
   run();
   CAF_CHECK_EQUAL(active_count(), 0u);
+  // A peek during the grace period waits for the saved state.
+  auto late_peek = router.peek(self.ptr(), counter("k"), caf::infinite);
+  run();
+  end_grace();
+  late_peek.receive(
+      [&](entity::peek_result& x) {
+        CAF_CHECK(!x.active);
+        CAF_CHECK_EQUAL(x.snapshot, "1");
+      },
+      [&](caf::error& err) { CAF_FAIL(sys.render(err)); });
 }
 
 CAF_TEST(a message racing with passivation is forwarded and not lost) {
@@ -96,6 +108,7 @@ CAF_TEST(a message racing with passivation is forwarded and not lost) {
   auto late = self->request(old, caf::infinite, caf::add_atom_v, int32_t{5});
   old = nullptr;
   run();
+  end_grace();
   CAF_CHECK_EQUAL(value_of(late), 6);
   CAF_CHECK_EQUAL(log->activations, 2);
   CAF_CHECK_EQUAL(log->handled, std::vector<std::string>({"r:1", "r:5"}));
