@@ -124,8 +124,8 @@ int run_memory(const memory_options& opts) {
     actors.clear();
     stop_start = steady_clock::now();
   }
-  std::printf("stopped (host passivated and ended all %s) in %.2f s\n", what,
-              seconds_since(stop_start));
+  // For entities: the host's ordered stop (passivate, save, wait for every end).
+  std::printf("stopped all %s in %.2f s\n", what, seconds_since(stop_start));
   print_sizes();
   auto verdict = idle_rss <= target_bytes ? "met" : "NOT met";
   std::printf("per idle %s: %.0f bytes RSS (target <= %.0f: %s)\n",
