@@ -53,7 +53,7 @@ caf::error node::start() {
                              }});
   }
   root_ = supervision::spawn_supervisor(sys_, std::move(spec));
-  root_->attach_functor([this](const caf::error&) { root_down_ = true; });
+  root_->attach_functor([flag = root_down_](const caf::error&) { *flag = true; });
   node_actor_ = spawn_node_actor(sys_, {cfg_.node_name, router_.get(), names, cfg_.state_interval});
   if (cfg_.port >= 0) {
     auto bound = sys_.middleman().publish(node_actor_, static_cast<uint16_t>(cfg_.port),
@@ -69,20 +69,32 @@ void node::stop() {
   if (stopping_)
     return;
   stopping_ = true;
+  caf::scoped_actor self{sys_};
+  // Wait for each part to be gone, not just to have answered: the router must
+  // outlive every actor that holds it.
+  auto await_down = [&] {
+    self->receive(
+        [](caf::down_msg&) {},
+        caf::after(std::chrono::seconds(60)) >>
+            [] { std::cerr << "griddle-node: an actor did not stop in 60 s" << std::endl; });
+  };
   if (root_) {
-    caf::scoped_actor self{sys_};
+    self->monitor(root_);
     self->request(root_, std::chrono::seconds(60), shutdown_atom_v)
         .receive([] {},
                  [&](caf::error& err) {
-                   if (!root_down_)
+                   if (!*root_down_)
                      std::cerr << "griddle-node: root supervisor: " << sys_.render(err)
                                << std::endl;
                  });
+    await_down();
   }
   if (node_actor_) {
     if (port_ != 0)
       sys_.middleman().unpublish(node_actor_, port_);
+    self->monitor(node_actor_);
     caf::anon_send_exit(node_actor_, caf::exit_reason::user_shutdown);
+    await_down();
   }
   router_.reset();
 }

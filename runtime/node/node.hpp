@@ -46,7 +46,7 @@ class node {
   void stop();
 
   /// True once the root supervisor ended on its own (escalation).
-  bool failed() const noexcept { return root_down_.load(); }
+  bool failed() const noexcept { return root_down_->load(); }
 
   /// The bound port of the node actor, or 0 when not published.
   uint16_t port() const noexcept { return port_; }
@@ -67,7 +67,8 @@ class node {
   caf::actor root_;
   caf::actor node_actor_;
   uint16_t port_ = 0;
-  std::atomic<bool> root_down_{false};
+  /// Shared with a functor attached to the root, which may run on any thread.
+  std::shared_ptr<std::atomic<bool>> root_down_ = std::make_shared<std::atomic<bool>>(false);
   bool stopping_ = false;
 };
 

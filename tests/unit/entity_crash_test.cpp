@@ -71,15 +71,15 @@ CAF_TEST(repeated crashes of one key back off) {
 }
 
 CAF_TEST(too many crashes escalate so the host quits with restart_intensity_exceeded) {
-  caf::error host_reason;
-  host->attach_functor([&](const caf::error& reason) { host_reason = reason; });
+  auto host_reason = std::make_shared<caf::error>();
+  host->attach_functor([host_reason](const caf::error& reason) { *host_reason = reason; });
   for (int i = 0; i < 4; ++i) {
     auto boom =
         router.request(self.ptr(), counter(std::to_string(i)), caf::infinite, caf::delete_atom_v);
     run();
     crash_error(boom);
   }
-  CAF_CHECK(is(host_reason, errc::restart_intensity_exceeded));
+  CAF_CHECK(is(*host_reason, errc::restart_intensity_exceeded));
   CAF_CHECK(!router.host("counter"));
   // Senders now get an error instead of waiting forever.
   auto rh = add(counter("z"), 1);
@@ -89,8 +89,8 @@ CAF_TEST(too many crashes escalate so the host quits with restart_intensity_exce
 }
 
 CAF_TEST(crashes spread over time do not escalate) {
-  caf::error host_reason;
-  host->attach_functor([&](const caf::error& reason) { host_reason = reason; });
+  auto host_reason = std::make_shared<caf::error>();
+  host->attach_functor([host_reason](const caf::error& reason) { *host_reason = reason; });
   for (int i = 0; i < 6; ++i) {
     auto boom =
         router.request(self.ptr(), counter(std::to_string(i)), caf::infinite, caf::delete_atom_v);
@@ -99,7 +99,7 @@ CAF_TEST(crashes spread over time do not escalate) {
     sched.advance_time(std::chrono::seconds(6));
     run();
   }
-  CAF_CHECK(!host_reason);
+  CAF_CHECK(!*host_reason);
   CAF_CHECK(router.host("counter"));
 }
 
@@ -109,14 +109,14 @@ CAF_TEST(an ordered stop saves every active entity) {
   run();
   CAF_CHECK_EQUAL(value_of(a), 4);
   CAF_CHECK_EQUAL(value_of(b), 5);
-  caf::error host_reason;
-  host->attach_functor([&](const caf::error& reason) { host_reason = reason; });
+  auto host_reason = std::make_shared<caf::error>();
+  host->attach_functor([host_reason](const caf::error& reason) { *host_reason = reason; });
   caf::anon_send_exit(host, caf::exit_reason::user_shutdown);
   run();
   CAF_CHECK_EQUAL(data->get(counter("s1")).value_or(""), "4");
-  CAF_CHECK(!host_reason);  // still waiting for its entities to end
+  CAF_CHECK(!*host_reason);  // still waiting for its entities to end
   end_grace();
-  CAF_CHECK_EQUAL(host_reason, caf::exit_reason::user_shutdown);
+  CAF_CHECK_EQUAL(*host_reason, caf::exit_reason::user_shutdown);
   CAF_CHECK_EQUAL(data->get(counter("s1")).value_or(""), "4");
   CAF_CHECK_EQUAL(data->get(counter("s2")).value_or(""), "5");
   CAF_CHECK_EQUAL(router.directory().size(), 0u);
