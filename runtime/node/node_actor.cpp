@@ -9,10 +9,20 @@
 namespace griddle::node {
 
 std::string entity_status_line(const std::vector<std::string>& types) {
-  std::string result = "active entities:";
+  auto& reg = metrics::registry::global();
+  std::string result;
   for (auto& type : types) {
-    auto n = metrics::registry::global().gauge("griddle_entities_active", {{"type", type}}).value();
-    result += " " + type + "=" + std::to_string(n);
+    metrics::labels labels{{"type", type}};
+    if (!result.empty())
+      result += "; ";
+    result += type;
+    result += " active=" + std::to_string(reg.gauge("griddle_entities_active", labels).value());
+    result += " activations=" +
+              std::to_string(reg.counter("griddle_entity_activations_total", labels).value());
+    result += " passivations=" +
+              std::to_string(reg.counter("griddle_entity_passivations_total", labels).value());
+    result +=
+        " restarts=" + std::to_string(reg.counter("griddle_entity_restarts_total", labels).value());
   }
   return result;
 }

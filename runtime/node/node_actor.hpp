@@ -5,7 +5,7 @@
 //   (route_atom, entity_ref, caf::message) -> the entity's reply
 //   (peek_atom, entity_ref)                -> entity::peek_result
 //   (count_atom, std::string type)         -> uint64_t active entities
-//   (status_atom)                          -> std::string, one line per type
+//   (status_atom)                          -> std::string, the entity counts
 // It also logs the status every `state_interval` (zero: never).
 #pragma once
 
@@ -29,7 +29,8 @@ struct node_actor_args {
 
 caf::actor spawn_node_actor(caf::actor_system& sys, node_actor_args args);
 
-/// One line naming each type and its number of active entities.
+/// One line with each type's active entities, activations, passivations and
+/// restarts since the process started.
 std::string entity_status_line(const std::vector<std::string>& types);
 
 }  // namespace griddle::node

@@ -161,7 +161,9 @@ CAF_TEST(the node serves entity requests and exits cleanly on a terminate signal
     self->request(*remote, 10s, status_atom_v)
         .receive(
             [&](std::string& status) {
-              CAF_CHECK_EQUAL(status, "node it-node: active entities: presence=1");
+              CAF_CHECK_EQUAL(
+                  status,
+                  "node it-node: presence active=1 activations=1 passivations=0 restarts=0");
             },
             [&](caf::error& err) { CAF_FAIL("status failed: " << sys.render(err)); });
   }
