@@ -63,9 +63,12 @@ entity_actor::entity_actor(caf::actor_config& cfg, activation_args args)
     }
     auto err = make_error(errc::entity_crashed, std::move(what));
     // Answer the request that crashed us now; queued ones are bounced by CAF.
-    auto rp = self->make_response_promise();
-    if (rp.pending())
-      rp.deliver(err);
+    auto* current = self->current_mailbox_element();
+    if (current != nullptr && current->mid.is_request()) {
+      auto rp = self->make_response_promise();
+      if (rp.pending())
+        rp.deliver(err);
+    }
     return err;
   });
 }

@@ -267,6 +267,9 @@ void entity_host::on_loaded(const std::string& key, const stored_state& st) {
   }
   activation_args args{ref,      &type_,   std::move(behavior),    &act.record, this, store_,
                        &router_, latency_, opts_.passivation_grace};
+  // Fresh from now on, even before the activation runs for the first time.
+  act.record.last_active.store(clock().now().time_since_epoch().count(),
+                               std::memory_order_relaxed);
   auto handle = system().spawn<entity_actor>(std::move(args));
   monitor(handle);
   act.handle = handle;
