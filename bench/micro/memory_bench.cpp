@@ -116,7 +116,8 @@ int run_memory(const memory_options& opts) {
                   static_cast<unsigned long long>(active), rt.router().directory().size());
     }
     report("settled 1 s", before, settle_and_read(settle_time), n);
-    // CAF keeps each request's time-out event until it fires, answered or not.
+    // CAF 0.17 keeps a request's time-out in its clock until it fires (or the
+    // requester ends), even after the reply: the host's store loads.
     idle_rss = report("idle (request time-outs expired)", before,
                       settle_and_read(request_timeout_span), n);
     complete = result.replies == n && active == n;
