@@ -22,7 +22,8 @@ CAF_ADD_ATOM(griddle_runtime, griddle, peek_atom, "peek")
 CAF_ADD_ATOM(griddle_runtime, griddle, count_atom, "count")
 CAF_ADD_ATOM(griddle_runtime, griddle, leftover_atom, "leftover")
 CAF_ADD_ATOM(griddle_runtime, griddle, sweep_atom, "sweep")
-CAF_ADD_ATOM(griddle_runtime, griddle, activated_atom, "activated")
+CAF_ADD_ATOM(griddle_runtime, griddle, entity_down_atom, "entdown")
+CAF_ADD_ATOM(griddle_runtime, griddle, linger_atom, "linger")
 
 // -- state store
 CAF_ADD_ATOM(griddle_runtime, griddle, load_atom, "load")

@@ -82,7 +82,14 @@ struct entity_fixture : test_coordinator_fixture<test_config> {
   }
 
   ~entity_fixture() override {
+    // The host must be gone before the router it points into.
+    auto done = std::make_shared<bool>(false);
+    host->attach_functor([done](const caf::error&) { *done = true; });
     caf::anon_send_exit(host, caf::exit_reason::user_shutdown);
+    for (int i = 0; i < 1000 && !*done; ++i) {
+      run();
+      sched.advance_time(std::chrono::milliseconds(250));
+    }
     caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
     run();
   }

@@ -53,7 +53,7 @@ void counter_runtime::activate(const entity_ref& ref) {
     throw std::runtime_error("cannot activate " + to_string(ref) + ": " + sys_.render(failure));
   // The host publishes the handle right after handing over the first message.
   auto deadline = std::chrono::steady_clock::now() + control_timeout_span;
-  while (!router_.directory().find_active(ref, stable_hash(ref))) {
+  while (!router_.find_active(ref)) {
     if (std::chrono::steady_clock::now() > deadline)
       throw std::runtime_error(to_string(ref) + " never became reachable in one hop");
     std::this_thread::sleep_for(std::chrono::milliseconds(1));

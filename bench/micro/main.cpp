@@ -19,7 +19,7 @@ constexpr const char* usage =
     "         router to an active entity, alternated for R rounds of S seconds\n"
     "         (defaults: S 2, R 5, W 32 requests in flight, T 2 scheduler threads)\n"
     "memory   resident bytes per activated idle entity, N entities activated with at\n"
-    "         most B requests in flight (default 1000) on T scheduler threads (default 1);\n"
+    "         most B requests in flight (default 1000) on T scheduler threads (default 2);\n"
     "         --plain measures plain CAF actors with the same handler instead\n";
 
 int run(int argc, char** argv) {

@@ -113,7 +113,8 @@ int run_memory(const memory_options& opts) {
     if (!opts.plain) {
       active = rt.count_active();
       std::printf("active entities (host): %llu, directory entries: %zu\n",
-                  static_cast<unsigned long long>(active), rt.router().directory().size());
+                  static_cast<unsigned long long>(active),
+                  rt.router().directory(counter_type_name).size());
     }
     report("settled 1 s", before, settle_and_read(settle_time), n);
     // CAF 0.17 keeps a request's time-out in its clock until it fires (or the

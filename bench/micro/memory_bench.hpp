@@ -18,7 +18,7 @@ namespace griddle::bench {
 struct memory_options {
   uint64_t entities = 0;
   uint64_t batch = 1000;
-  uint64_t threads = 1;
+  uint64_t threads = 2;
   bool plain = false;
 };
 

@@ -9,47 +9,54 @@
 
 namespace griddle::entity {
 
-namespace {
-
-/// Wraps the application's behaviour: every message it handles refreshes the
-/// activation's idle clock and is timed into the type's latency histogram.
-class timed_behavior : public caf::detail::behavior_impl {
+/// The activation's one behaviour object: answers the runtime's `peek` and
+/// `passivate` itself and hands everything else to the application's
+/// behaviour, refreshing the idle clock and timing each message it handles.
+/// One object instead of a composition keeps an idle entity small.
+class entity_behavior_impl : public caf::detail::behavior_impl {
  public:
-  timed_behavior(caf::behavior inner, caf::actor_clock& clock, activation_record* record,
-                 metrics::latency_histogram* latency)
-      : behavior_impl(inner.timeout()),
-        inner_(std::move(inner)),
-        clock_(clock),
-        record_(record),
-        latency_(latency) {}
+  entity_behavior_impl(caf::behavior app, entity_actor* owner)
+      : behavior_impl(app.timeout()), app_(std::move(app)), owner_(owner) {}
 
   caf::match_case::result invoke(caf::detail::invoke_result_visitor& f,
                                  caf::type_erased_tuple& xs) override {
-    auto start = clock_.now();
-    auto result = inner_.as_behavior_impl()->invoke(f, xs);
+    if (xs.size() == 1 && xs.match_elements<caf::atom_value>()) {
+      auto x = xs.get_as<caf::atom_value>(0);
+      if (x == peek_atom::value) {
+        auto reply = caf::make_message(peek_result{true, owner_->args_.behavior->snapshot()});
+        f(reply);
+        return caf::match_case::match;
+      }
+      if (x == passivate_atom::value) {
+        owner_->become_forwarder();
+        f();
+        return caf::match_case::match;
+      }
+    }
+    auto& clock = owner_->clock();
+    auto start = clock.now();
+    auto result = app_.as_behavior_impl()->invoke(f, xs);
     if (result != caf::match_case::no_match) {
-      auto end = clock_.now();
-      record_->last_active.store(end.time_since_epoch().count(), std::memory_order_relaxed);
-      if (latency_ != nullptr)
-        latency_->record(std::chrono::duration_cast<std::chrono::nanoseconds>(end - start));
+      auto end = clock.now();
+      owner_->args_.record->last_active.store(end.time_since_epoch().count(),
+                                              std::memory_order_relaxed);
+      if (owner_->args_.latency != nullptr)
+        owner_->args_.latency->record(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(end - start));
     }
     return result;
   }
 
   caf::match_case::result invoke_empty(caf::detail::invoke_result_visitor& f) override {
-    return inner_.as_behavior_impl()->invoke_empty(f);
+    return app_.as_behavior_impl()->invoke_empty(f);
   }
 
-  void handle_timeout() override { inner_.handle_timeout(); }
+  void handle_timeout() override { app_.handle_timeout(); }
 
  private:
-  caf::behavior inner_;
-  caf::actor_clock& clock_;
-  activation_record* record_;
-  metrics::latency_histogram* latency_;
+  caf::behavior app_;
+  entity_actor* owner_;
 };
-
-}  // namespace
 
 entity_actor::entity_actor(caf::actor_config& cfg, activation_args args)
     : caf::event_based_actor(cfg), args_(std::move(args)) {
@@ -80,16 +87,9 @@ void entity_actor::persist() {
 caf::behavior entity_actor::make_behavior() {
   args_.record->last_active.store(clock().now().time_since_epoch().count(),
                                   std::memory_order_relaxed);
-  auto app = args_.behavior->make_behavior(*this);
-  caf::detail::behavior_impl::pointer timed{
-      caf::make_counted<timed_behavior>(std::move(app), clock(), args_.record, args_.latency)};
-  caf::message_handler runtime{
-      [this](peek_atom) {
-        return peek_result{true, args_.behavior->snapshot()};
-      },
-      [this](passivate_atom) { become_forwarder(); },
-  };
-  return caf::message_handler{std::move(timed)}.or_else(runtime);
+  caf::detail::behavior_impl::pointer impl{
+      caf::make_counted<entity_behavior_impl>(args_.behavior->make_behavior(*this), this)};
+  return caf::behavior{std::move(impl)};
 }
 
 void entity_actor::become_forwarder() {
@@ -102,10 +102,9 @@ void entity_actor::become_forwarder() {
         rp.delegate(host, leftover_atom_v, ref, x.move_content_to_message());
         return caf::delegated<caf::message>{};
       });
-  // Ends after a grace period even if a handle to it lingers (e.g. on a remote
-  // node); anything a local sender enqueued before that has been forwarded.
+  // Ends as soon as nobody holds a handle to it; if one lingers (e.g. on a
+  // remote node), the host sends a second `passivate` after a grace period.
   become([this](passivate_atom) { quit(); });
-  delayed_send(this, args_.passivation_grace, passivate_atom_v);
   // The behaviour and its state are no longer needed.
   args_.behavior.reset();
 }

@@ -3,10 +3,10 @@
 //
 // Life cycle: spawned by its type's host once the stored state is loaded;
 // answers messages; on `passivate` it saves its snapshot and turns into a
-// forwarder that hands any message still reaching it back to the host for a
-// grace period, then terminates. An exception in a handler fails
-// the current request with `errc::entity_crashed` and terminates the actor
-// with that error, which the host treats as a crash.
+// forwarder that hands any message still reaching it back to the host, and
+// terminates when nobody references it or when the host tells it a second time. An exception in a
+// handler fails the current request with `errc::entity_crashed` and terminates the actor with that
+// error, which the host treats as a crash.
 #pragma once
 
 #include <atomic>
@@ -29,15 +29,12 @@ struct activation_record {
 /// Everything an activation needs at spawn time.
 struct activation_args {
   entity_ref ref;
-  const entity_type* type = nullptr;
   std::unique_ptr<entity_behavior> behavior;
   activation_record* record = nullptr;
   caf::actor host;
   caf::actor store;
   entity_router* router = nullptr;
   metrics::latency_histogram* latency = nullptr;
-  /// How long a passivated activation keeps forwarding before it ends.
-  caf::timespan passivation_grace = std::chrono::milliseconds(250);
 };
 
 class entity_actor : public caf::event_based_actor, public entity_context {
@@ -57,6 +54,8 @@ class entity_actor : public caf::event_based_actor, public entity_context {
   caf::behavior make_behavior() override;
 
  private:
+  friend class entity_behavior_impl;
+
   /// Saves the snapshot and forwards everything that still arrives to the host.
   void become_forwarder();
 

@@ -4,13 +4,13 @@
 
 namespace griddle::entity {
 
-entity_directory::route entity_directory::route_for(const entity_ref& ref, uint64_t hash) {
+entity_directory::route entity_directory::route_for(const std::string& key, uint64_t hash) {
   auto& s = shard_for(hash);
   {
     std::shared_lock<std::shared_mutex> guard{s.mtx};
-    auto i = s.entries.find(ref);
+    auto i = s.entries.find(key);
     if (i != s.entries.end()) {
-      auto& e = *i->second;
+      auto& e = i->second;
       // Counted under the shared lock: `publish` and `try_remove` take the
       // exclusive lock, so they see every count taken before them.
       if (e.handle && e.via_host.load(std::memory_order_acquire) == 0)
@@ -20,68 +20,58 @@ entity_directory::route entity_directory::route_for(const entity_ref& ref, uint6
     }
   }
   std::unique_lock<std::shared_mutex> guard{s.mtx};
-  auto& slot = s.entries[ref];
-  if (!slot)
-    slot = std::make_unique<entry>();
-  else if (slot->handle && slot->via_host.load(std::memory_order_acquire) == 0)
-    return {slot->handle};
-  slot->via_host.fetch_add(1, std::memory_order_acq_rel);
+  auto& e = s.entries[key];
+  if (e.handle && e.via_host.load(std::memory_order_acquire) == 0)
+    return {e.handle};
+  e.via_host.fetch_add(1, std::memory_order_acq_rel);
   return {};
 }
 
-caf::actor entity_directory::find_active(const entity_ref& ref, uint64_t hash) const {
+caf::actor entity_directory::find_active(const std::string& key, uint64_t hash) const {
   auto& s = shard_for(hash);
   std::shared_lock<std::shared_mutex> guard{s.mtx};
-  auto i = s.entries.find(ref);
-  return i != s.entries.end() ? i->second->handle : caf::actor{};
+  auto i = s.entries.find(key);
+  return i != s.entries.end() ? i->second.handle : caf::actor{};
 }
 
-void entity_directory::publish(const entity_ref& ref, uint64_t hash, caf::actor handle) {
+void entity_directory::publish(const std::string& key, uint64_t hash, caf::actor handle) {
   auto& s = shard_for(hash);
   std::unique_lock<std::shared_mutex> guard{s.mtx};
-  auto& slot = s.entries[ref];
-  if (!slot)
-    slot = std::make_unique<entry>();
-  slot->handle = std::move(handle);
+  s.entries[key].handle = std::move(handle);
 }
 
-void entity_directory::host_delivered(const entity_ref& ref, uint64_t hash) {
+void entity_directory::host_delivered(const std::string& key, uint64_t hash) {
   auto& s = shard_for(hash);
   std::shared_lock<std::shared_mutex> guard{s.mtx};
-  auto i = s.entries.find(ref);
-  if (i != s.entries.end() && i->second->via_host.load(std::memory_order_acquire) > 0)
-    i->second->via_host.fetch_sub(1, std::memory_order_acq_rel);
+  auto i = s.entries.find(key);
+  if (i != s.entries.end() && i->second.via_host.load(std::memory_order_acquire) > 0)
+    i->second.via_host.fetch_sub(1, std::memory_order_acq_rel);
 }
 
-void entity_directory::unpublish(const entity_ref& ref, uint64_t hash) {
+void entity_directory::unpublish(const std::string& key, uint64_t hash) {
   auto& s = shard_for(hash);
   std::unique_lock<std::shared_mutex> guard{s.mtx};
-  auto i = s.entries.find(ref);
+  auto i = s.entries.find(key);
   if (i != s.entries.end())
-    i->second->handle = nullptr;
+    i->second.handle = nullptr;
 }
 
-bool entity_directory::try_remove(const entity_ref& ref, uint64_t hash) {
+bool entity_directory::try_remove(const std::string& key, uint64_t hash) {
   auto& s = shard_for(hash);
   std::unique_lock<std::shared_mutex> guard{s.mtx};
-  auto i = s.entries.find(ref);
+  auto i = s.entries.find(key);
   if (i == s.entries.end())
     return true;
-  if (i->second->via_host.load(std::memory_order_acquire) != 0)
+  if (i->second.via_host.load(std::memory_order_acquire) != 0)
     return false;
   s.entries.erase(i);
   return true;
 }
 
-void entity_directory::remove_type(const std::string& type) {
+void entity_directory::clear() {
   for (auto& s : shards_) {
     std::unique_lock<std::shared_mutex> guard{s.mtx};
-    for (auto i = s.entries.begin(); i != s.entries.end();) {
-      if (i->first.type == type)
-        i = s.entries.erase(i);
-      else
-        ++i;
-    }
+    s.entries.clear();
   }
 }
 

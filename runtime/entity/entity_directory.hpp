@@ -1,5 +1,5 @@
-// The node-local table of active entities that lets a sender reach an active
-// entity in one hop, without going through its type's host.
+// The node-local table of one entity type's active entities, which lets a
+// sender reach an active entity in one hop, without going through the host.
 //
 // Ordering guarantee: a sender's messages to one entity arrive in the order it
 // sent them. Until an entity is active, senders go through the host, and each
@@ -8,21 +8,19 @@
 // through the host, so a direct message can never overtake an earlier one.
 //
 // Thread safety: all members may be called from any thread. Readers take a
-// shared lock on one of many shards; only the host of a type and first senders
-// take an exclusive lock.
+// shared lock on one of many shards; only the host and first senders take an
+// exclusive lock. Keys are the entity keys of one type; `hash` is the key's
+// `stable_hash` (it picks the shard).
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <memory>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
 #include <caf/actor.hpp>
-
-#include "runtime/entity/entity_ref.hpp"
 
 namespace griddle::entity {
 
@@ -42,27 +40,27 @@ class entity_directory {
 
   /// Decides the path of one message. When `direct` is invalid the caller
   /// *must* send the message to the host, which later calls `host_delivered`.
-  route route_for(const entity_ref& ref, uint64_t hash);
+  route route_for(const std::string& key, uint64_t hash);
 
   /// Returns the active entity's handle without counting or creating anything.
-  caf::actor find_active(const entity_ref& ref, uint64_t hash) const;
+  caf::actor find_active(const std::string& key, uint64_t hash) const;
 
   // -- host side --------------------------------------------------------------
 
   /// Makes `handle` reachable directly (after all counted messages arrived).
-  void publish(const entity_ref& ref, uint64_t hash, caf::actor handle);
+  void publish(const std::string& key, uint64_t hash, caf::actor handle);
 
   /// One counted message went from the host into the entity's mailbox.
-  void host_delivered(const entity_ref& ref, uint64_t hash);
+  void host_delivered(const std::string& key, uint64_t hash);
 
   /// Takes the direct path away, e.g. after a crash; counts survive.
-  void unpublish(const entity_ref& ref, uint64_t hash);
+  void unpublish(const std::string& key, uint64_t hash);
 
   /// Removes the entry if no counted message is in flight; returns whether it did.
-  bool try_remove(const entity_ref& ref, uint64_t hash);
+  bool try_remove(const std::string& key, uint64_t hash);
 
-  /// Removes every entry of `type` (the host of `type` stopped or restarted).
-  void remove_type(const std::string& type);
+  /// Removes every entry (the host stopped or restarted).
+  void clear();
 
   /// Number of entries (active or with messages in flight).
   size_t size() const;
@@ -75,7 +73,7 @@ class entity_directory {
 
   struct shard {
     mutable std::shared_mutex mtx;
-    std::unordered_map<entity_ref, std::unique_ptr<entry>> entries;
+    std::unordered_map<std::string, entry> entries;
   };
 
   static constexpr size_t shard_count = 64;

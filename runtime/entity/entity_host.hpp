@@ -24,8 +24,9 @@ struct host_options {
   caf::timespan sweep_interval{0};
   /// Time-out for each request the host sends to the state store.
   caf::timespan store_timeout = std::chrono::seconds(10);
-  /// How long a passivated entity forwards late messages to the host before
-  /// it ends (and the host may activate the key again).
+  /// How long a passivated entity that someone still references may forward
+  /// late messages to the host before the host ends it (and may activate the
+  /// key again). Unreferenced ones end at once.
   caf::timespan passivation_grace = std::chrono::milliseconds(250);
   /// How long an ordered stop waits for entities to save and end.
   caf::timespan stop_timeout = std::chrono::seconds(10);

@@ -35,47 +35,56 @@ entity_router::~entity_router() {
 }
 
 entity_router::target entity_router::resolve(const entity_ref& ref, uint64_t hash) {
-  caf::actor host;
-  {
-    std::shared_lock<std::shared_mutex> guard{mtx_};
-    // One member for now; the cluster fills the ring and adds remote hosts.
-    if (ring_->owner(hash) != local_node_)
-      return {nullptr, unroutable_};
-    auto route = directory_.route_for(ref, hash);
-    if (route.direct)
-      return {std::move(route.direct), nullptr};
-    auto i = hosts_.find(ref.type);
-    if (i != hosts_.end())
-      return {nullptr, i->second};
-  }
-  // Unknown type: undo the count and the entry route_for made.
-  directory_.host_delivered(ref, hash);
-  directory_.try_remove(ref, hash);
-  return {nullptr, unroutable_};
+  std::shared_lock<std::shared_mutex> guard{mtx_};
+  // One member for now; the cluster fills the ring and adds remote hosts.
+  if (ring_->owner(hash) != local_node_)
+    return {nullptr, unroutable_};
+  auto i = types_.find(ref.type);
+  if (i == types_.end() || !i->second.host)
+    return {nullptr, unroutable_};
+  auto route = i->second.directory->route_for(ref.key, hash);
+  if (route.direct)
+    return {std::move(route.direct), nullptr};
+  return {nullptr, i->second.host};
 }
 
 caf::actor entity_router::host_or_responder(const std::string& type) const {
   std::shared_lock<std::shared_mutex> guard{mtx_};
-  auto i = hosts_.find(type);
-  return i != hosts_.end() ? i->second : unroutable_;
+  auto i = types_.find(type);
+  return i != types_.end() && i->second.host ? i->second.host : unroutable_;
 }
 
 void entity_router::set_host(const std::string& type, caf::actor host) {
   std::unique_lock<std::shared_mutex> guard{mtx_};
-  hosts_[type] = std::move(host);
+  auto& slot = types_[type];
+  if (!slot.directory)
+    slot.directory = std::make_unique<entity_directory>();
+  slot.host = std::move(host);
 }
 
 void entity_router::remove_host(const std::string& type, const caf::actor_addr& host) {
   std::unique_lock<std::shared_mutex> guard{mtx_};
-  auto i = hosts_.find(type);
-  if (i != hosts_.end() && i->second.address() == host)
-    hosts_.erase(i);
+  auto i = types_.find(type);
+  if (i != types_.end() && i->second.host.address() == host)
+    i->second.host = nullptr;
 }
 
 caf::actor entity_router::host(const std::string& type) const {
   std::shared_lock<std::shared_mutex> guard{mtx_};
-  auto i = hosts_.find(type);
-  return i != hosts_.end() ? i->second : caf::actor{};
+  auto i = types_.find(type);
+  return i != types_.end() ? i->second.host : caf::actor{};
+}
+
+entity_directory& entity_router::directory(const std::string& type) {
+  std::unique_lock<std::shared_mutex> guard{mtx_};
+  auto& slot = types_[type];
+  if (!slot.directory)
+    slot.directory = std::make_unique<entity_directory>();
+  return *slot.directory;
+}
+
+caf::actor entity_router::find_active(const entity_ref& ref) {
+  return directory(ref.type).find_active(ref.key, stable_hash(ref));
 }
 
 void entity_router::set_ring(cluster::hash_ring ring) {

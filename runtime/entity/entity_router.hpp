@@ -110,7 +110,12 @@ class entity_router {
   /// The name of this node on the ring.
   const std::string& local_node() const noexcept { return local_node_; }
 
-  entity_directory& directory() noexcept { return directory_; }
+  /// The directory of `type` on this node, created on first use. Lives as
+  /// long as the router.
+  entity_directory& directory(const std::string& type);
+
+  /// The active entity behind `ref` on this node, or an invalid handle.
+  caf::actor find_active(const entity_ref& ref);
 
  private:
   struct target {
@@ -125,10 +130,15 @@ class entity_router {
   caf::actor host_or_responder(const std::string& type) const;
 
   std::string local_node_;
-  entity_directory directory_;
+  /// What this node knows of one entity type.
+  struct type_slot {
+    caf::actor host;
+    std::unique_ptr<entity_directory> directory;
+  };
+
   mutable std::shared_mutex mtx_;
   std::shared_ptr<const cluster::hash_ring> ring_;
-  std::unordered_map<std::string, caf::actor> hosts_;
+  std::unordered_map<std::string, type_slot> types_;
   /// Answers every message with an error, for unknown types or unowned keys.
   caf::actor unroutable_;
 };

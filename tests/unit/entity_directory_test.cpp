@@ -13,8 +13,8 @@ namespace {
 
 struct fixture : test_coordinator_fixture<griddle::test::test_config> {
   entity_directory dir;
-  entity_ref ref{"user", "1"};
-  uint64_t hash = stable_hash(ref);
+  std::string ref = "1";
+  uint64_t hash = stable_hash(entity_ref{"user", ref});
   caf::actor dummy = sys.spawn([] { return caf::behavior{[](int) {}}; });
 };
 
@@ -53,13 +53,15 @@ CAF_TEST(unpublish closes the direct path and try_remove drops drained entries) 
   CAF_CHECK_EQUAL(dir.size(), 0u);
 }
 
-CAF_TEST(remove_type drops only that type) {
-  entity_ref other{"feed", "1"};
+CAF_TEST(clear drops every entry) {
+  std::string other = "2";
   dir.publish(ref, hash, dummy);
-  dir.publish(other, stable_hash(other), dummy);
-  dir.remove_type("user");
+  dir.publish(other, 42, dummy);
+  CAF_CHECK_EQUAL(dir.size(), 2u);
+  dir.clear();
   CAF_CHECK(!dir.find_active(ref, hash));
-  CAF_CHECK_EQUAL(dir.find_active(other, stable_hash(other)), dummy);
+  CAF_CHECK(!dir.find_active(other, 42));
+  CAF_CHECK_EQUAL(dir.size(), 0u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

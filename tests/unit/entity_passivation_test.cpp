@@ -20,7 +20,7 @@ CAF_TEST(an idle entity passivates and restores its state on the next message) {
   run();
   CAF_CHECK_EQUAL(active_count(), 0u);
   end_grace();
-  CAF_CHECK(!router.directory().find_active(counter("p"), stable_hash(counter("p"))));
+  CAF_CHECK(!router.find_active(counter("p")));
   CAF_CHECK_EQUAL(data->get(counter("p")).value_or(""), "7");
   auto again = add(counter("p"), 1);
   run();
@@ -98,7 +98,7 @@ CAF_TEST(a message racing with passivation is forwarded and not lost) {
   auto rh = add(counter("r"), 1);
   run();
   CAF_CHECK_EQUAL(value_of(rh), 1);
-  auto old = router.directory().find_active(counter("r"), stable_hash(counter("r")));
+  auto old = router.find_active(counter("r"));
   CAF_REQUIRE(old);
   // A sender that looked the entity up just before it passivated still holds
   // the old handle (which keeps the passivated actor alive).
