@@ -54,6 +54,14 @@ caf::error node::start() {
   }
   root_ = supervision::spawn_supervisor(sys_, std::move(spec));
   root_->attach_functor([flag = root_down_](const caf::error&) { *flag = true; });
+  // The root starts its children before it handles any message: once it has
+  // answered, every host is installed in the router and the node may serve.
+  caf::error not_started;
+  caf::scoped_actor self{sys_};
+  self->request(root_, std::chrono::seconds(30), status_atom_v)
+      .receive([](std::string&) {}, [&](caf::error& err) { not_started = std::move(err); });
+  if (not_started)
+    return not_started;
   node_actor_ = spawn_node_actor(sys_, {cfg_.node_name, router_.get(), names, cfg_.state_interval});
   if (cfg_.port >= 0) {
     auto bound = sys_.middleman().publish(node_actor_, static_cast<uint16_t>(cfg_.port),
