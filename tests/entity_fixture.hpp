@@ -67,12 +67,17 @@ inline entity::entity_type counter_type(std::shared_ptr<counter_log> log) {
   return t;
 }
 
-struct entity_fixture : test_coordinator_fixture<test_config> {
+/// A deterministic actor system with the counter type, its log, the data of
+/// a memory store and a router; what the entity fixtures share.
+struct counter_world : test_coordinator_fixture<test_config> {
   std::shared_ptr<counter_log> log = std::make_shared<counter_log>();
   std::shared_ptr<store::memory_state_data> data = std::make_shared<store::memory_state_data>();
   entity::entity_type type = counter_type(log);
   entity::entity_router router{sys, "test-node"};
   caf::actor store;
+};
+
+struct entity_fixture : counter_world {
   caf::actor host;
 
   entity_fixture() {

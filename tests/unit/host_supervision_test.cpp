@@ -12,12 +12,7 @@ using namespace griddle::test;
 
 namespace {
 
-struct fixture : test_coordinator_fixture<test_config> {
-  std::shared_ptr<counter_log> log = std::make_shared<counter_log>();
-  std::shared_ptr<store::memory_state_data> data = std::make_shared<store::memory_state_data>();
-  entity::entity_type type = counter_type(log);
-  entity::entity_router router{sys, "test-node"};
-  caf::actor store;
+struct fixture : counter_world {
   caf::actor root;
 
   fixture() {
