@@ -1,0 +1,610 @@
+#include "runtime/store/sqlite_event_store.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <future>
+#include <limits>
+#include <unordered_map>
+#include <utility>
+
+#include <sqlite3.h>
+
+#include "runtime/errc.hpp"
+#include "runtime/store/sqlite_schema.hpp"
+
+namespace griddle::store {
+
+namespace detail {
+
+struct db_closer {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+
+struct stmt_finalizer {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+
+using db_ptr = std::unique_ptr<sqlite3, db_closer>;
+using stmt_ptr = std::unique_ptr<sqlite3_stmt, stmt_finalizer>;
+
+// The write connection and its statements; only the writer thread uses them
+// once the store is open. The connection is declared first so that the
+// statements are finalized before it closes.
+struct sqlite_write_side {
+  std::string path;
+  db_ptr db;
+  stmt_ptr begin;
+  stmt_ptr commit;
+  stmt_ptr rollback;
+  stmt_ptr find_event_id;
+  stmt_ptr original_extent;
+  stmt_ptr current_version;
+  stmt_ptr insert_event;
+  stmt_ptr upsert_stream;
+  stmt_ptr save_snapshot;
+};
+
+// The read connection and its statements, guarded by the store's read mutex.
+struct sqlite_read_side {
+  std::string path;
+  db_ptr db;
+  stmt_ptr read_stream;
+  stmt_ptr read_all;
+  stmt_ptr stream_version;
+  stmt_ptr load_snapshot;
+};
+
+}  // namespace detail
+
+namespace {
+
+using detail::db_ptr;
+using detail::stmt_ptr;
+
+constexpr const char* event_columns =
+    "position, stream, version, type, schema_version, timestamp_ms, payload, event_id";
+
+caf::error fail(sqlite3* db, const std::string& path, const std::string& what) {
+  return make_error(errc::store_failure, "sqlite_event_store: " + path + ": " + what + ": " +
+                                             (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+// Resets a statement and drops its bindings when a use of it ends, so the
+// next use starts clean whatever path this one took.
+class stmt_use {
+ public:
+  explicit stmt_use(const stmt_ptr& stmt) : stmt_(stmt.get()) {}
+  ~stmt_use() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  stmt_use(const stmt_use&) = delete;
+  stmt_use& operator=(const stmt_use&) = delete;
+  sqlite3_stmt* get() const noexcept { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+// Binds text without copying: the string outlives the statement's use.
+void bind_text(sqlite3_stmt* stmt, int index, const std::string& text) {
+  sqlite3_bind_text64(stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
+
+void bind_u64(sqlite3_stmt* stmt, int index, uint64_t value) {
+  constexpr auto max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  sqlite3_bind_int64(stmt, index, static_cast<int64_t>(std::min(value, max)));
+}
+
+std::string column_string(sqlite3_stmt* stmt, int index) {
+  auto data = sqlite3_column_blob(stmt, index);
+  auto size = static_cast<size_t>(sqlite3_column_bytes(stmt, index));
+  return data ? std::string{static_cast<const char*>(data), size} : std::string{};
+}
+
+uint64_t column_u64(sqlite3_stmt* stmt, int index) {
+  return static_cast<uint64_t>(sqlite3_column_int64(stmt, index));
+}
+
+caf::error prepare(sqlite3* db, const std::string& path, stmt_ptr& out, const char* sql) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK)
+    return fail(db, path, std::string{"preparing "} + sql);
+  out.reset(raw);
+  return {};
+}
+
+// Steps a statement that returns no rows.
+caf::error run(sqlite3* db, const std::string& path, const stmt_ptr& stmt, const char* what) {
+  stmt_use use{stmt};
+  if (sqlite3_step(use.get()) != SQLITE_DONE)
+    return fail(db, path, what);
+  return {};
+}
+
+caf::expected<db_ptr> open_connection(const sqlite_options& options, int flags) {
+  sqlite3* raw = nullptr;
+  auto rc = sqlite3_open_v2(options.path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  db_ptr db{raw};
+  if (rc != SQLITE_OK)
+    return fail(db.get(), options.path, "opening");
+  sqlite3_busy_timeout(db.get(), static_cast<int>(options.busy_timeout.count()));
+  return db;
+}
+
+const char* synchronous_pragma(sqlite_synchronous mode) {
+  switch (mode) {
+    case sqlite_synchronous::off:
+      return "PRAGMA synchronous = OFF";
+    case sqlite_synchronous::normal:
+      return "PRAGMA synchronous = NORMAL";
+    case sqlite_synchronous::full:
+      break;
+    case sqlite_synchronous::extra:
+      return "PRAGMA synchronous = EXTRA";
+  }
+  return "PRAGMA synchronous = FULL";
+}
+
+caf::error configure_write_connection(sqlite3* db, const sqlite_options& options) {
+  stmt_ptr wal;
+  if (auto err = prepare(db, options.path, wal, "PRAGMA journal_mode = WAL"))
+    return err;
+  if (sqlite3_step(wal.get()) != SQLITE_ROW)
+    return fail(db, options.path, "switching to WAL mode");
+  auto mode = column_string(wal.get(), 0);
+  if (mode != "wal")
+    return make_error(errc::store_failure, "sqlite_event_store: " + options.path +
+                                               ": WAL mode unavailable, journal mode is " + mode);
+  if (sqlite3_exec(db, synchronous_pragma(options.synchronous), nullptr, nullptr, nullptr) !=
+      SQLITE_OK)
+    return fail(db, options.path, "setting the synchronous mode");
+  return {};
+}
+
+caf::expected<std::unique_ptr<detail::sqlite_write_side>> open_write_side(
+    const sqlite_options& options) {
+  auto db = open_connection(options, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!db)
+    return std::move(db.error());
+  auto side = std::make_unique<detail::sqlite_write_side>();
+  side->path = options.path;
+  side->db = std::move(*db);
+  auto raw = side->db.get();
+  const auto& path = options.path;
+  if (auto err = configure_write_connection(raw, options))
+    return err;
+  if (auto err = migrate_sqlite_schema(raw, path))
+    return err;
+  std::pair<stmt_ptr*, const char*> statements[] = {
+      {&side->begin, "BEGIN IMMEDIATE"},
+      {&side->commit, "COMMIT"},
+      {&side->rollback, "ROLLBACK"},
+      {&side->find_event_id,
+       "SELECT version FROM events WHERE stream = ?1 AND event_id = ?2 ORDER BY version LIMIT 1"},
+      {&side->original_extent,
+       "SELECT MIN(position), MAX(position), MAX(version) FROM events"
+       " WHERE stream = ?1 AND version BETWEEN ?2 AND ?3"},
+      {&side->current_version, "SELECT version FROM streams WHERE stream = ?1"},
+      {&side->insert_event,
+       "INSERT INTO events(stream, version, type, schema_version, timestamp_ms, payload, event_id)"
+       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+      {&side->upsert_stream,
+       "INSERT INTO streams(stream, version) VALUES(?1, ?2)"
+       " ON CONFLICT(stream) DO UPDATE SET version = excluded.version"},
+      {&side->save_snapshot,
+       "INSERT INTO snapshots(stream, version, data) VALUES(?1, ?2, ?3)"
+       " ON CONFLICT(stream) DO UPDATE SET version = excluded.version, data = excluded.data"},
+  };
+  for (auto& [stmt, sql] : statements)
+    if (auto err = prepare(raw, path, *stmt, sql))
+      return err;
+  return side;
+}
+
+caf::expected<std::unique_ptr<detail::sqlite_read_side>> open_read_side(
+    const sqlite_options& options) {
+  auto db = open_connection(options, SQLITE_OPEN_READONLY);
+  if (!db)
+    return std::move(db.error());
+  auto side = std::make_unique<detail::sqlite_read_side>();
+  side->path = options.path;
+  side->db = std::move(*db);
+  auto raw = side->db.get();
+  const auto& path = options.path;
+  auto read_stream = std::string{"SELECT "} + event_columns +
+                     " FROM events WHERE stream = ?1 AND version >= ?2 ORDER BY version LIMIT ?3";
+  auto read_all = std::string{"SELECT "} + event_columns +
+                  " FROM events WHERE position >= ?1 ORDER BY position LIMIT ?2";
+  std::pair<stmt_ptr*, const char*> statements[] = {
+      {&side->read_stream, read_stream.c_str()},
+      {&side->read_all, read_all.c_str()},
+      {&side->stream_version, "SELECT version FROM streams WHERE stream = ?1"},
+      {&side->load_snapshot, "SELECT version, data FROM snapshots WHERE stream = ?1"},
+  };
+  for (auto& [stmt, sql] : statements)
+    if (auto err = prepare(raw, path, *stmt, sql))
+      return err;
+  return side;
+}
+
+caf::expected<std::vector<recorded_event>> collect_events(const detail::sqlite_read_side& side,
+                                                          sqlite3_stmt* stmt) {
+  std::vector<recorded_event> result;
+  for (;;) {
+    auto rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE)
+      return result;
+    if (rc != SQLITE_ROW)
+      return fail(side.db.get(), side.path, "reading events");
+    recorded_event ev;
+    ev.position = column_u64(stmt, 0);
+    ev.stream = column_string(stmt, 1);
+    ev.version = column_u64(stmt, 2);
+    ev.type = column_string(stmt, 3);
+    ev.schema_version = static_cast<uint32_t>(sqlite3_column_int64(stmt, 4));
+    ev.timestamp_ms = sqlite3_column_int64(stmt, 5);
+    ev.payload = column_string(stmt, 6);
+    ev.event_id = column_string(stmt, 7);
+    result.push_back(std::move(ev));
+  }
+}
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+// -- writing a batch ----------------------------------------------------------
+
+namespace {
+
+using append_outcome = caf::expected<append_result>;
+using version_map = std::unordered_map<std::string, uint64_t>;
+
+// Finds an earlier append to `stream` whose first event carries `event_id`
+// and answers with what it wrote. A retry carries the same events, so the
+// original append covers `count` versions from the one found.
+caf::error find_original(detail::sqlite_write_side& w, const std::string& stream,
+                         const std::string& event_id, size_t count,
+                         std::optional<append_result>& out) {
+  uint64_t first_version = 0;
+  {
+    stmt_use use{w.find_event_id};
+    bind_text(use.get(), 1, stream);
+    bind_text(use.get(), 2, event_id);
+    auto rc = sqlite3_step(use.get());
+    if (rc == SQLITE_DONE)
+      return {};
+    if (rc != SQLITE_ROW)
+      return fail(w.db.get(), w.path, "looking up an event id");
+    first_version = column_u64(use.get(), 0);
+  }
+  stmt_use use{w.original_extent};
+  bind_text(use.get(), 1, stream);
+  bind_u64(use.get(), 2, first_version);
+  bind_u64(use.get(), 3, first_version + count - 1);
+  if (sqlite3_step(use.get()) != SQLITE_ROW)
+    return fail(w.db.get(), w.path, "reading an earlier append");
+  append_result original;
+  original.first_position = column_u64(use.get(), 0);
+  original.last_position = column_u64(use.get(), 1);
+  original.version = column_u64(use.get(), 2);
+  original.duplicate = true;
+  out = original;
+  return {};
+}
+
+caf::error current_version(detail::sqlite_write_side& w, const std::string& stream,
+                           version_map& versions, uint64_t& out) {
+  if (auto i = versions.find(stream); i != versions.end()) {
+    out = i->second;
+    return {};
+  }
+  stmt_use use{w.current_version};
+  bind_text(use.get(), 1, stream);
+  auto rc = sqlite3_step(use.get());
+  if (rc == SQLITE_ROW)
+    out = column_u64(use.get(), 0);
+  else if (rc == SQLITE_DONE)
+    out = 0;
+  else
+    return fail(w.db.get(), w.path, "reading a stream version");
+  versions.emplace(stream, out);
+  return {};
+}
+
+// Checks and writes one append inside the open transaction. Its own failures
+// (conflict, bad argument) land in `out`; a returned error fails the batch.
+caf::error write_append(detail::sqlite_write_side& w, const std::string& stream,
+                        uint64_t expected_version, const std::vector<event_data>& events,
+                        int64_t timestamp_ms, version_map& versions, append_outcome& out) {
+  if (stream.empty() || events.empty()) {
+    out = make_error(errc::invalid_argument,
+                     stream.empty() ? std::string{"append without a stream name"}
+                                    : "append to stream '" + stream + "' has no events");
+    return {};
+  }
+  if (!events.front().event_id.empty()) {
+    std::optional<append_result> original;
+    if (auto err = find_original(w, stream, events.front().event_id, events.size(), original))
+      return err;
+    if (original) {
+      out = *original;
+      return {};
+    }
+  }
+  uint64_t current = 0;
+  if (auto err = current_version(w, stream, versions, current))
+    return err;
+  if (expected_version != any_version && expected_version != current) {
+    out = make_error(errc::conflict, "conflict on stream '" + stream + "': expected version " +
+                                         std::to_string(expected_version) + ", actual version " +
+                                         std::to_string(current));
+    return {};
+  }
+  append_result result;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const auto& ev = events[i];
+    stmt_use use{w.insert_event};
+    auto stmt = use.get();
+    bind_text(stmt, 1, stream);
+    bind_u64(stmt, 2, current + i + 1);
+    bind_text(stmt, 3, ev.type);
+    sqlite3_bind_int64(stmt, 4, ev.schema_version);
+    sqlite3_bind_int64(stmt, 5, timestamp_ms);
+    bind_text(stmt, 6, ev.payload);
+    if (ev.event_id.empty())
+      sqlite3_bind_null(stmt, 7);
+    else
+      bind_text(stmt, 7, ev.event_id);
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+      return fail(w.db.get(), w.path, "inserting an event");
+    auto position = static_cast<uint64_t>(sqlite3_last_insert_rowid(w.db.get()));
+    if (i == 0)
+      result.first_position = position;
+    result.last_position = position;
+  }
+  result.version = current + events.size();
+  {
+    stmt_use use{w.upsert_stream};
+    bind_text(use.get(), 1, stream);
+    bind_u64(use.get(), 2, result.version);
+    if (sqlite3_step(use.get()) != SQLITE_DONE)
+      return fail(w.db.get(), w.path, "updating a stream version");
+  }
+  versions[stream] = result.version;
+  out = result;
+  return {};
+}
+
+caf::error write_snapshot(detail::sqlite_write_side& w, const stream_snapshot& snapshot) {
+  stmt_use use{w.save_snapshot};
+  bind_text(use.get(), 1, snapshot.stream);
+  bind_u64(use.get(), 2, snapshot.version);
+  sqlite3_bind_blob64(use.get(), 3, snapshot.data.data(), snapshot.data.size(), SQLITE_STATIC);
+  if (sqlite3_step(use.get()) != SQLITE_DONE)
+    return fail(w.db.get(), w.path, "saving a snapshot");
+  return {};
+}
+
+}  // namespace
+
+// -- sqlite_event_store -------------------------------------------------------
+
+caf::expected<std::unique_ptr<sqlite_event_store>> sqlite_event_store::open(
+    sqlite_options options) {
+  if (options.path.empty())
+    return make_error(errc::invalid_argument, "sqlite_event_store: empty path");
+  if (options.max_batch == 0)
+    return make_error(errc::invalid_argument, "sqlite_event_store: max_batch must be at least 1");
+  auto write = open_write_side(options);
+  if (!write)
+    return std::move(write.error());
+  auto read = open_read_side(options);
+  if (!read)
+    return std::move(read.error());
+  return std::unique_ptr<sqlite_event_store>{
+      new sqlite_event_store(std::move(options), std::move(*write), std::move(*read))};
+}
+
+sqlite_event_store::sqlite_event_store(sqlite_options options,
+                                       std::unique_ptr<detail::sqlite_write_side> write,
+                                       std::unique_ptr<detail::sqlite_read_side> read)
+    : options_(std::move(options)), write_(std::move(write)), read_(std::move(read)) {
+  writer_ = std::thread{[this] { run_writer(); }};
+}
+
+sqlite_event_store::~sqlite_event_store() {
+  {
+    std::lock_guard<std::mutex> guard{queue_mtx_};
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  writer_.join();
+}
+
+bool sqlite_event_store::enqueue(job&& item) {
+  size_t queued = 0;
+  {
+    std::lock_guard<std::mutex> guard{queue_mtx_};
+    if (stopping_)
+      return false;
+    queue_.push_back(std::move(item));
+    queued = queue_.size();
+  }
+  // Wake the writer when it idles (first job) or waits for a batch to fill.
+  if (queued == 1 || queued >= options_.max_batch)
+    queue_cv_.notify_one();
+  return true;
+}
+
+void sqlite_event_store::append(std::string stream, uint64_t expected_version,
+                                std::vector<event_data> events, append_callback done) {
+  job item;
+  item.stream = std::move(stream);
+  item.expected_version = expected_version;
+  item.events = std::move(events);
+  item.done = std::move(done);
+  // `enqueue` moves from `item` only when it queues it.
+  if (!enqueue(std::move(item)))
+    item.done(make_error(errc::shutting_down, "sqlite_event_store is closing"));
+}
+
+void sqlite_event_store::run_writer() {
+  auto limit = options_.group_commit ? options_.max_batch : size_t{1};
+  std::deque<job> batch;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> guard{queue_mtx_};
+      queue_cv_.wait(guard, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty())
+        return;
+      if (limit > 1 && queue_.size() < limit && !stopping_) {
+        auto deadline = std::chrono::steady_clock::now() + options_.max_delay;
+        queue_cv_.wait_until(guard, deadline, [&] { return stopping_ || queue_.size() >= limit; });
+      }
+      auto n = std::min(limit, queue_.size());
+      std::move(queue_.begin(), queue_.begin() + n, std::back_inserter(batch));
+      queue_.erase(queue_.begin(), queue_.begin() + n);
+    }
+    commit_batch(batch);
+    batch.clear();
+  }
+}
+
+void sqlite_event_store::commit_batch(std::deque<job>& batch) {
+  auto& w = *write_;
+  std::vector<append_outcome> outcomes(batch.size(), append_outcome{caf::error{}});
+  bool committed = false;
+  auto transaction = [&]() -> caf::error {
+    if (auto err = run(w.db.get(), w.path, w.begin, "beginning a transaction"))
+      return err;
+    version_map versions;
+    auto timestamp = now_ms();
+    bool wrote = false;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      auto& item = batch[i];
+      auto err = item.snapshot ? write_snapshot(w, *item.snapshot)
+                               : write_append(w, item.stream, item.expected_version, item.events,
+                                              timestamp, versions, outcomes[i]);
+      if (err)
+        return err;
+      wrote = wrote || item.snapshot || (outcomes[i] && !outcomes[i]->duplicate);
+    }
+    // A batch of conflicts and retries read committed data only: nothing to
+    // make durable, so it ends without a COMMIT.
+    if (!wrote)
+      return run(w.db.get(), w.path, w.rollback, "ending a read-only transaction");
+    committed = true;
+    return run(w.db.get(), w.path, w.commit, "committing");
+  };
+  auto failure = transaction();
+  if (failure) {
+    // Undo whatever the failed transaction left; harmless when SQLite
+    // already rolled it back.
+    run(w.db.get(), w.path, w.rollback, "rolling back");
+  } else {
+    if (committed)
+      transactions_.fetch_add(1, std::memory_order_relaxed);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].snapshot)
+        continue;
+      if (!outcomes[i]) {
+        if (is(outcomes[i].error(), errc::conflict))
+          conflicts_.fetch_add(1, std::memory_order_relaxed);
+      } else if (!outcomes[i]->duplicate) {
+        appends_.fetch_add(1, std::memory_order_relaxed);
+        events_.fetch_add(batch[i].events.size(), std::memory_order_relaxed);
+      }
+    }
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    auto& item = batch[i];
+    if (item.snapshot)
+      item.snapshot_saved(failure);
+    else if (failure)
+      item.done(failure);
+    else
+      item.done(std::move(outcomes[i]));
+  }
+}
+
+// -- reads --------------------------------------------------------------------
+
+caf::expected<std::vector<recorded_event>> sqlite_event_store::read_stream(
+    const std::string& stream, uint64_t from_version, size_t max) {
+  if (max == 0)
+    return std::vector<recorded_event>{};
+  std::lock_guard<std::mutex> guard{read_mtx_};
+  stmt_use use{read_->read_stream};
+  bind_text(use.get(), 1, stream);
+  bind_u64(use.get(), 2, from_version);
+  bind_u64(use.get(), 3, max);
+  return collect_events(*read_, use.get());
+}
+
+caf::expected<std::vector<recorded_event>> sqlite_event_store::read_all(uint64_t from_position,
+                                                                        size_t max) {
+  if (max == 0)
+    return std::vector<recorded_event>{};
+  std::lock_guard<std::mutex> guard{read_mtx_};
+  stmt_use use{read_->read_all};
+  bind_u64(use.get(), 1, from_position);
+  bind_u64(use.get(), 2, max);
+  return collect_events(*read_, use.get());
+}
+
+caf::expected<uint64_t> sqlite_event_store::stream_version(const std::string& stream) {
+  std::lock_guard<std::mutex> guard{read_mtx_};
+  stmt_use use{read_->stream_version};
+  bind_text(use.get(), 1, stream);
+  auto rc = sqlite3_step(use.get());
+  if (rc == SQLITE_ROW)
+    return column_u64(use.get(), 0);
+  if (rc == SQLITE_DONE)
+    return uint64_t{0};
+  return fail(read_->db.get(), read_->path, "reading a stream version");
+}
+
+caf::error sqlite_event_store::save_snapshot(const stream_snapshot& snapshot) {
+  std::promise<caf::error> saved;
+  auto result = saved.get_future();
+  job item;
+  item.snapshot = snapshot;
+  item.snapshot_saved = [&saved](caf::error err) { saved.set_value(std::move(err)); };
+  if (!enqueue(std::move(item)))
+    return make_error(errc::shutting_down, "sqlite_event_store is closing");
+  return result.get();
+}
+
+caf::expected<std::optional<stream_snapshot>> sqlite_event_store::load_snapshot(
+    const std::string& stream) {
+  std::lock_guard<std::mutex> guard{read_mtx_};
+  stmt_use use{read_->load_snapshot};
+  bind_text(use.get(), 1, stream);
+  auto rc = sqlite3_step(use.get());
+  if (rc == SQLITE_DONE)
+    return std::optional<stream_snapshot>{};
+  if (rc != SQLITE_ROW)
+    return fail(read_->db.get(), read_->path, "loading a snapshot");
+  stream_snapshot result;
+  result.stream = stream;
+  result.version = column_u64(use.get(), 0);
+  result.data = column_string(use.get(), 1);
+  return std::optional<stream_snapshot>{std::move(result)};
+}
+
+store_stats sqlite_event_store::stats() const {
+  store_stats result;
+  result.appends = appends_.load(std::memory_order_relaxed);
+  result.events = events_.load(std::memory_order_relaxed);
+  result.transactions = transactions_.load(std::memory_order_relaxed);
+  result.conflicts = conflicts_.load(std::memory_order_relaxed);
+  return result;
+}
+
+}  // namespace griddle::store

@@ -1,0 +1,143 @@
+// The SQLite back end of the event store: one database file in WAL mode,
+// schema created and migrated on open (see sqlite_schema.hpp).
+//
+// Writes: a dedicated writer thread owns the only write connection. `append`
+// enqueues and returns; the writer takes up to `max_batch` queued appends
+// (waiting up to `max_delay` for more once the first is queued) and runs them
+// in one transaction (group commit). Each append is checked on its own, so a
+// conflicting append fails alone; callbacks run on the writer thread after
+// COMMIT returns. `save_snapshot` also goes through the writer thread (it
+// joins the next transaction and blocks until that commits), so the file has
+// exactly one writer and no connection ever waits on another for the lock.
+//
+// Reads use a second connection guarded by a mutex; WAL lets it read while
+// the writer writes, and every read sees a committed prefix of the log.
+//
+// Durability: with the default `synchronous = full`, SQLite syncs the WAL on
+// every COMMIT, so an acknowledged append survives kill -9 and power loss.
+// `normal` survives kill -9 but may lose the last commits on power loss.
+//
+// Destruction stops accepting appends (later ones fail with
+// `errc::shutting_down`), answers every queued append, joins the writer and
+// closes both connections.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <caf/expected.hpp>
+
+#include "runtime/store/event_store.hpp"
+
+namespace griddle::store {
+
+/// SQLite's `PRAGMA synchronous` levels.
+enum class sqlite_synchronous { off, normal, full, extra };
+
+struct sqlite_options {
+  /// The database file; created when missing.
+  std::string path;
+  /// Run many queued appends in one transaction; off means one per append.
+  bool group_commit = true;
+  /// Most appends in one transaction.
+  size_t max_batch = 256;
+  /// How long the writer waits for more appends once the first is queued.
+  std::chrono::microseconds max_delay = std::chrono::milliseconds{1};
+  /// `full` (the default) survives kill -9 and power loss; see above.
+  sqlite_synchronous synchronous = sqlite_synchronous::full;
+  /// How long a connection waits for a lock another process holds.
+  std::chrono::milliseconds busy_timeout = std::chrono::seconds{5};
+};
+
+namespace detail {
+struct sqlite_write_side;
+struct sqlite_read_side;
+}  // namespace detail
+
+class sqlite_event_store final : public event_store {
+ public:
+  /// Opens (creating and migrating when needed) the database at
+  /// `options.path` and starts the writer thread.
+  static caf::expected<std::unique_ptr<sqlite_event_store>> open(sqlite_options options);
+
+  ~sqlite_event_store() override;
+
+  sqlite_event_store(const sqlite_event_store&) = delete;
+  sqlite_event_store& operator=(const sqlite_event_store&) = delete;
+
+  // -- event_store ------------------------------------------------------------
+
+  /// `done` must not throw; it runs on the writer thread.
+  void append(std::string stream, uint64_t expected_version, std::vector<event_data> events,
+              append_callback done) override;
+
+  caf::expected<std::vector<recorded_event>> read_stream(const std::string& stream,
+                                                         uint64_t from_version,
+                                                         size_t max) override;
+
+  caf::expected<std::vector<recorded_event>> read_all(uint64_t from_position, size_t max) override;
+
+  caf::expected<uint64_t> stream_version(const std::string& stream) override;
+
+  /// Blocks until the writer has committed the snapshot.
+  caf::error save_snapshot(const stream_snapshot& snapshot) override;
+
+  caf::expected<std::optional<stream_snapshot>> load_snapshot(const std::string& stream) override;
+
+  /// `appends` and `events`: what was written (retries and refused appends
+  /// are not counted); `transactions`: COMMITs executed. A batch that writes
+  /// nothing (only conflicts and retries) ends without a COMMIT.
+  store_stats stats() const override;
+
+  const sqlite_options& options() const noexcept { return options_; }
+
+ private:
+  /// One unit of work for the writer: an append, or a snapshot when
+  /// `snapshot` is set.
+  struct job {
+    std::string stream;
+    uint64_t expected_version = 0;
+    std::vector<event_data> events;
+    append_callback done;
+    std::optional<stream_snapshot> snapshot;
+    std::function<void(caf::error)> snapshot_saved;
+  };
+
+  sqlite_event_store(sqlite_options options, std::unique_ptr<detail::sqlite_write_side> writer,
+                     std::unique_ptr<detail::sqlite_read_side> reader);
+
+  /// False when the store is shutting down and `item` was not queued.
+  bool enqueue(job&& item);
+  void run_writer();
+  void commit_batch(std::deque<job>& batch);
+
+  sqlite_options options_;
+  std::unique_ptr<detail::sqlite_write_side> write_;
+  std::unique_ptr<detail::sqlite_read_side> read_;
+
+  std::mutex read_mtx_;
+
+  std::mutex queue_mtx_;
+  std::condition_variable queue_cv_;
+  std::deque<job> queue_;
+  bool stopping_ = false;
+
+  std::atomic<uint64_t> appends_{0};
+  std::atomic<uint64_t> events_{0};
+  std::atomic<uint64_t> transactions_{0};
+  std::atomic<uint64_t> conflicts_{0};
+
+  std::thread writer_;
+};
+
+}  // namespace griddle::store
