@@ -89,7 +89,7 @@ constexpr uint64_t no_stream = 0;
 constexpr uint64_t any_version = UINT64_MAX;
 
 class event_store {
-public:
+ public:
   using append_callback = std::function<void(caf::expected<append_result>)>;
 
   virtual ~event_store() = default;
@@ -97,8 +97,8 @@ public:
   /// Appends `events` (at least one) to `stream` if its current version is
   /// `expected_version`. `done` runs exactly once, on a thread of the store,
   /// after the events are durable or with the error that prevented it.
-  virtual void append(std::string stream, uint64_t expected_version,
-                      std::vector<event_data> events, append_callback done) = 0;
+  virtual void append(std::string stream, uint64_t expected_version, std::vector<event_data> events,
+                      append_callback done) = 0;
 
   /// Events of `stream` with version >= `from_version`, at most `max`, in order.
   virtual caf::expected<std::vector<recorded_event>> read_stream(const std::string& stream,
@@ -117,7 +117,7 @@ public:
 
   /// The stream's latest snapshot, if any.
   virtual caf::expected<std::optional<stream_snapshot>> load_snapshot(
-    const std::string& stream) = 0;
+      const std::string& stream) = 0;
 
   virtual store_stats stats() const = 0;
 };
