@@ -29,6 +29,7 @@
 
 #include "event_store_contract.hpp"
 #include "runtime/store/sqlite_event_store.hpp"
+#include "scratch_db.hpp"
 
 using namespace griddle;
 using namespace std::chrono_literals;
@@ -50,22 +51,9 @@ struct ack {
   uint64_t position = 0;
 };
 
-/// A database file under /tmp; removes it and its -wal and -shm files.
-struct temp_db {
-  std::string path;
-
-  temp_db() {
-    char name[] = "/tmp/griddle-durability-XXXXXX";
-    auto fd = mkstemp(name);
-    CAF_REQUIRE(fd >= 0);
-    close(fd);
-    path = name;
-  }
-
-  ~temp_db() {
-    for (auto suffix : {"", "-wal", "-shm", "-journal"})
-      std::remove((path + suffix).c_str());
-  }
+/// The database file the rounds share.
+struct temp_db : griddle::test::scratch_db {
+  temp_db() : scratch_db("griddle-durability") {}
 };
 
 /// griddle-store-writer as a child process with its stdout on a pipe. Killed

@@ -18,6 +18,7 @@
 #include "event_store_contract.hpp"
 #include "runtime/store/sqlite_event_store.hpp"
 #include "runtime/store/sqlite_schema.hpp"
+#include "scratch_db.hpp"
 
 using namespace griddle;
 using griddle::store::sqlite_event_store;
@@ -27,22 +28,9 @@ namespace contract = griddle::test::contract;
 
 namespace {
 
-// A fresh database file under /tmp; removes it and its -wal and -shm files.
-struct temp_db {
-  std::string path;
-
-  temp_db() {
-    char name[] = "/tmp/griddle-sqlite-XXXXXX";
-    auto fd = mkstemp(name);
-    CAF_REQUIRE(fd >= 0);
-    close(fd);
-    path = name;
-  }
-
-  ~temp_db() {
-    for (auto suffix : {"", "-wal", "-shm", "-journal"})
-      std::remove((path + suffix).c_str());
-  }
+// A fresh database file under /tmp with the options to open it.
+struct temp_db : griddle::test::scratch_db {
+  temp_db() : scratch_db("griddle-sqlite") {}
 
   sqlite_options options(bool group_commit = true) const {
     sqlite_options result;
