@@ -8,12 +8,20 @@
 
 #include "runtime/entity/entity_messages.hpp"
 #include "runtime/entity/entity_ref.hpp"
+#include "runtime/store/store_messages.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(griddle_runtime, caf::first_custom_type_id)
 
 CAF_ADD_TYPE_ID(griddle_runtime, (griddle::entity_ref))
 CAF_ADD_TYPE_ID(griddle_runtime, (griddle::entity::peek_result))
 CAF_ADD_TYPE_ID(griddle_runtime, (griddle::entity::stored_state))
+CAF_ADD_TYPE_ID(griddle_runtime, (griddle::store::event_data))
+CAF_ADD_TYPE_ID(griddle_runtime, (std::vector<griddle::store::event_data>))
+CAF_ADD_TYPE_ID(griddle_runtime, (griddle::store::recorded_event))
+CAF_ADD_TYPE_ID(griddle_runtime, (std::vector<griddle::store::recorded_event>))
+CAF_ADD_TYPE_ID(griddle_runtime, (griddle::store::append_result))
+CAF_ADD_TYPE_ID(griddle_runtime, (griddle::store::stream_snapshot))
+CAF_ADD_TYPE_ID(griddle_runtime, (griddle::store::snapshot_result))
 
 // -- entity protocol
 CAF_ADD_ATOM(griddle_runtime, griddle, route_atom, "route")
@@ -25,9 +33,11 @@ CAF_ADD_ATOM(griddle_runtime, griddle, sweep_atom, "sweep")
 CAF_ADD_ATOM(griddle_runtime, griddle, entity_down_atom, "entdown")
 CAF_ADD_ATOM(griddle_runtime, griddle, linger_atom, "linger")
 
-// -- state store
+// -- state store and event store
 CAF_ADD_ATOM(griddle_runtime, griddle, load_atom, "load")
 CAF_ADD_ATOM(griddle_runtime, griddle, save_atom, "save")
+CAF_ADD_ATOM(griddle_runtime, griddle, append_atom, "append")
+CAF_ADD_ATOM(griddle_runtime, griddle, read_atom, "read")
 
 // -- supervision and node life cycle
 CAF_ADD_ATOM(griddle_runtime, griddle, restart_atom, "restart")
