@@ -87,7 +87,10 @@ caf::expected<std::unique_ptr<sqlite_write_side>> open_write_side(const sqlite_o
       {&side->commit, "COMMIT"},
       {&side->rollback, "ROLLBACK"},
       {&side->find_event_id,
-       "SELECT version FROM events WHERE stream = ?1 AND event_id = ?2 ORDER BY version LIMIT 1"},
+       // Without INDEXED BY the planner picks UNIQUE(stream, version) and scans
+       // the whole stream, so every append would cost O(stream length).
+       "SELECT version FROM events INDEXED BY events_by_event_id"
+       " WHERE stream = ?1 AND event_id = ?2 ORDER BY version LIMIT 1"},
       {&side->original_extent,
        "SELECT MIN(position), MAX(position), MAX(version) FROM events"
        " WHERE stream = ?1 AND version BETWEEN ?2 AND ?3"},

@@ -220,7 +220,7 @@ void sqlite_event_store::run_writer() {
       queue_cv_.wait(guard, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty())
         return;
-      if (limit > 1 && queue_.size() < limit && !stopping_) {
+      if (limit > 1 && options_.max_delay.count() > 0 && queue_.size() < limit && !stopping_) {
         auto deadline = std::chrono::steady_clock::now() + options_.max_delay;
         queue_cv_.wait_until(guard, deadline, [&] { return stopping_ || queue_.size() >= limit; });
       }

@@ -2,10 +2,12 @@
 // schema created and migrated on open (see sqlite_schema.hpp).
 //
 // Writes: a dedicated writer thread owns the only write connection. `append`
-// enqueues and returns; the writer takes up to `max_batch` queued appends
-// (waiting up to `max_delay` for more once the first is queued) and runs them
-// in one transaction (group commit). Each append is checked on its own, so a
-// conflicting append fails alone; callbacks run on the writer thread after
+// enqueues and returns; the writer takes up to `max_batch` queued appends and
+// runs them in one transaction (group commit). It starts as soon as an append
+// is queued: appends that arrive during a COMMIT form the next batch, so
+// batches grow with load without a timer. A nonzero `max_delay` makes it wait
+// up to that long for a batch to fill instead. Each append is checked on its
+// own, so a conflicting append fails alone; callbacks run on the writer thread after
 // COMMIT returns. `save_snapshot` also goes through the writer thread (it
 // joins the next transaction and blocks until that commits), so the file has
 // exactly one writer and no connection ever waits on another for the lock.
@@ -51,8 +53,9 @@ struct sqlite_options {
   bool group_commit = true;
   /// Most appends in one transaction.
   size_t max_batch = 256;
-  /// How long the writer waits for more appends once the first is queued.
-  std::chrono::microseconds max_delay = std::chrono::milliseconds{1};
+  /// How long the writer waits for a batch to fill once the first append is
+  /// queued; 0 (the default) starts at once with whatever is queued.
+  std::chrono::microseconds max_delay{0};
   /// `full` (the default) survives kill -9 and power loss; see above.
   sqlite_synchronous synchronous = sqlite_synchronous::full;
   /// How long a connection waits for a lock another process holds.
