@@ -88,6 +88,18 @@ constexpr uint64_t no_stream = 0;
 /// Expected version that accepts any current version.
 constexpr uint64_t any_version = UINT64_MAX;
 
+// -- checks every back end makes the same way ---------------------------------
+
+/// `errc::invalid_argument` for an empty stream name or no events, else none.
+caf::error check_append(const std::string& stream, const std::vector<event_data>& events);
+
+/// `errc::conflict` naming the stream and both versions when `current` is not
+/// what `expected` asks for (`any_version` accepts every version), else none.
+caf::error check_expected_version(const std::string& stream, uint64_t expected, uint64_t current);
+
+/// Unix time in milliseconds, for `recorded_event::timestamp_ms`.
+int64_t unix_now_ms();
+
 class event_store {
  public:
   using append_callback = std::function<void(caf::expected<append_result>)>;

@@ -1,29 +1,11 @@
 #include "runtime/store/memory_event_store.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <utility>
 
 #include "runtime/errc.hpp"
 
 namespace griddle::store {
-
-namespace {
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-std::string describe_version(uint64_t version) {
-  if (version == any_version)
-    return "any";
-  if (version == no_stream)
-    return "0 (no stream)";
-  return std::to_string(version);
-}
-
-}  // namespace
 
 void memory_event_store::append(std::string stream, uint64_t expected_version,
                                 std::vector<event_data> events, append_callback done) {
@@ -39,10 +21,8 @@ void memory_event_store::append(std::string stream, uint64_t expected_version,
 caf::expected<append_result> memory_event_store::append_locked(const std::string& stream,
                                                                uint64_t expected_version,
                                                                std::vector<event_data>& events) {
-  if (stream.empty())
-    return make_error(errc::invalid_argument, "append: empty stream name");
-  if (events.empty())
-    return make_error(errc::invalid_argument, "append to " + stream + ": no events");
+  if (auto err = check_append(stream, events))
+    return err;
   auto found = streams_.find(stream);
   // A retry is recognised before the version check: the retried append
   // carries the expected version the original one already advanced.
@@ -56,14 +36,12 @@ caf::expected<append_result> memory_event_store::append_locked(const std::string
     }
   }
   uint64_t current = found == streams_.end() ? 0 : found->second.positions.size();
-  if (expected_version != any_version && expected_version != current) {
+  if (auto err = check_expected_version(stream, expected_version, current)) {
     ++stats_.conflicts;
-    return make_error(errc::conflict, "append to " + stream + ": expected version " +
-                                          describe_version(expected_version) + ", actual version " +
-                                          std::to_string(current));
+    return err;
   }
   auto& state = found == streams_.end() ? streams_[stream] : found->second;
-  last_timestamp_ms_ = std::max(last_timestamp_ms_, now_ms());
+  last_timestamp_ms_ = std::max(last_timestamp_ms_, unix_now_ms());
   append_result result;
   result.first_position = log_.size() + 1;
   for (auto& ev : events) {

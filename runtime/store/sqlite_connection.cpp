@@ -158,10 +158,4 @@ caf::expected<std::vector<recorded_event>> collect_events(const sqlite_read_side
   }
 }
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace griddle::store::detail

@@ -75,16 +75,11 @@ caf::error current_version(detail::sqlite_write_side& w, const std::string& stre
 }
 
 // Checks and writes one append inside the open transaction. Its own failures
-// (conflict, bad argument) land in `out`; a returned error fails the batch.
+// (a conflict) land in `out`; a returned error fails the batch. `append`
+// refused bad arguments before queueing.
 caf::error write_append(detail::sqlite_write_side& w, const std::string& stream,
                         uint64_t expected_version, const std::vector<event_data>& events,
                         int64_t timestamp_ms, version_map& versions, append_outcome& out) {
-  if (stream.empty() || events.empty()) {
-    out = make_error(errc::invalid_argument,
-                     stream.empty() ? std::string{"append without a stream name"}
-                                    : "append to stream '" + stream + "' has no events");
-    return {};
-  }
   if (!events.front().event_id.empty()) {
     std::optional<append_result> original;
     if (auto err = find_original(w, stream, events.front().event_id, events.size(), original))
@@ -97,10 +92,8 @@ caf::error write_append(detail::sqlite_write_side& w, const std::string& stream,
   uint64_t current = 0;
   if (auto err = current_version(w, stream, versions, current))
     return err;
-  if (expected_version != any_version && expected_version != current) {
-    out = make_error(errc::conflict, "conflict on stream '" + stream + "': expected version " +
-                                         std::to_string(expected_version) + ", actual version " +
-                                         std::to_string(current));
+  if (auto err = check_expected_version(stream, expected_version, current)) {
+    out = std::move(err);
     return {};
   }
   append_result result;
@@ -201,6 +194,10 @@ bool sqlite_event_store::enqueue(job&& item) {
 
 void sqlite_event_store::append(std::string stream, uint64_t expected_version,
                                 std::vector<event_data> events, append_callback done) {
+  if (auto err = check_append(stream, events)) {
+    done(std::move(err));
+    return;
+  }
   job item;
   item.stream = std::move(stream);
   item.expected_version = expected_version;
@@ -241,7 +238,7 @@ void sqlite_event_store::commit_batch(std::deque<job>& batch) {
     if (auto err = run(w.db.get(), w.path, w.begin, "beginning a transaction"))
       return err;
     version_map versions;
-    auto timestamp = now_ms();
+    auto timestamp = unix_now_ms();
     bool wrote = false;
     for (size_t i = 0; i < batch.size(); ++i) {
       auto& item = batch[i];

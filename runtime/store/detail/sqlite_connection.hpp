@@ -120,7 +120,4 @@ caf::expected<std::unique_ptr<sqlite_read_side>> open_read_side(const sqlite_opt
 caf::expected<std::vector<recorded_event>> collect_events(const sqlite_read_side& side,
                                                           sqlite3_stmt* stmt);
 
-/// Unix time in milliseconds.
-int64_t now_ms();
-
 }  // namespace griddle::store::detail
