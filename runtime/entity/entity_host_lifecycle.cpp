@@ -7,17 +7,21 @@ namespace griddle::entity::detail {
 
 // -- passivation -------------------------------------------------------------------
 
+int64_t entity_host_actor::idle_cutoff() {
+  auto idle = std::chrono::duration_cast<caf::actor_clock::duration_type>(type_.idle_timeout);
+  return (clock().now() - idle).time_since_epoch().count();
+}
+
 void entity_host_actor::sweep() {
-  auto now = clock().now();
   if (!stopping_ && to_passivate_.empty()) {
-    auto idle = std::chrono::duration_cast<caf::actor_clock::duration_type>(type_.idle_timeout);
-    auto cutoff = (now - idle).time_since_epoch().count();
+    auto cutoff = idle_cutoff();
     for (auto& [key, act] : activations_)
       if (act.state == phase::active &&
           act.record.last_active.load(std::memory_order_relaxed) <= cutoff)
         to_passivate_.push_back(key);
     passivate_some();
   }
+  auto now = clock().now();
   for (auto i = backoff_.begin(); i != backoff_.end();) {
     if (i->second.recent_failures(now) == 0)
       i = backoff_.erase(i);
@@ -27,8 +31,7 @@ void entity_host_actor::sweep() {
 }
 
 void entity_host_actor::passivate_some() {
-  auto idle = std::chrono::duration_cast<caf::actor_clock::duration_type>(type_.idle_timeout);
-  auto cutoff = (clock().now() - idle).time_since_epoch().count();
+  auto cutoff = idle_cutoff();
   // At most `passivation_batch` at a time: the next ones go out as these end
   // (on_entity_down), so a mass passivation never floods a scheduler queue.
   while (draining_count_ < passivation_batch && !to_passivate_.empty()) {

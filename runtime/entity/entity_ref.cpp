@@ -7,7 +7,7 @@ namespace {
 constexpr uint64_t fnv_offset = 14695981039346656037ull;
 constexpr uint64_t fnv_prime = 1099511628211ull;
 
-uint64_t fnv1a(uint64_t h, const std::string& s) noexcept {
+uint64_t fnv1a(uint64_t h, std::string_view s) noexcept {
   for (unsigned char c : s) {
     h ^= c;
     h *= fnv_prime;
@@ -17,11 +17,15 @@ uint64_t fnv1a(uint64_t h, const std::string& s) noexcept {
 
 }  // namespace
 
-uint64_t stable_hash(const entity_ref& x) noexcept {
-  auto h = fnv1a(fnv_offset, x.type);
+uint64_t stable_hash(std::string_view type, std::string_view key) noexcept {
+  auto h = fnv1a(fnv_offset, type);
   h ^= 0xff;  // a byte no type name contains, so ("ab","c") != ("a","bc")
   h *= fnv_prime;
-  return fnv1a(h, x.key);
+  return fnv1a(h, key);
+}
+
+uint64_t stable_hash(const entity_ref& x) noexcept {
+  return stable_hash(x.type, x.key);
 }
 
 }  // namespace griddle

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include <caf/meta/type_name.hpp>
 
@@ -44,6 +45,9 @@ typename Inspector::result_type inspect(Inspector& f, entity_ref& x) {
 /// A stable 64-bit hash (FNV-1a over `type`, a separator and `key`), the same
 /// in every process: the hash ring and the rollout buckets depend on it.
 uint64_t stable_hash(const entity_ref& x) noexcept;
+
+/// The same hash from the parts, without building an `entity_ref`.
+uint64_t stable_hash(std::string_view type, std::string_view key) noexcept;
 
 }  // namespace griddle
 

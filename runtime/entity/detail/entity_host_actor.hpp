@@ -71,7 +71,7 @@ class entity_host_actor : public caf::event_based_actor {
   static constexpr size_t passivation_batch = 1000;
 
   entity_ref ref_of(const std::string& key) const { return {type_.name, key}; }
-  uint64_t hash_of(const std::string& key) const { return stable_hash(ref_of(key)); }
+  uint64_t hash_of(const std::string& key) const { return stable_hash(type_.name, key); }
 
   // -- message paths (entity_host.cpp) -----------------------------------------
 
@@ -90,6 +90,8 @@ class entity_host_actor : public caf::event_based_actor {
 
   // -- passivation, crashes, stop (entity_host_lifecycle.cpp) --------------------
 
+  /// Activity stamps at or before this mark belong to idle entities.
+  int64_t idle_cutoff();
   void sweep();
   void passivate_some();
   void passivate(const std::string& key, activation& act);
