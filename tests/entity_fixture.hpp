@@ -75,6 +75,24 @@ struct counter_world : test_coordinator_fixture<test_config> {
   entity::entity_type type = counter_type(log);
   entity::entity_router router{sys, "test-node"};
   caf::actor store;
+
+  /// Receives an int64 reply or fails the test.
+  template <class Handle>
+  int64_t value_of(Handle& rh) {
+    int64_t result = -1;
+    rh.receive([&](int64_t x) { result = x; },
+               [&](caf::error& err) { CAF_FAIL("unexpected error: " << sys.render(err)); });
+    return result;
+  }
+
+  /// Receives an error reply or fails the test.
+  template <class Handle>
+  caf::error error_of(Handle& rh) {
+    caf::error result;
+    rh.receive([&](int64_t x) { CAF_FAIL("unexpected value " << x); },
+               [&](caf::error& err) { result = std::move(err); });
+    return result;
+  }
 };
 
 struct entity_fixture : counter_world {
@@ -115,24 +133,6 @@ struct entity_fixture : counter_world {
   /// Sends `(add, n)` to `ref` as a request from `self` through the router.
   auto add(const entity_ref& ref, int32_t n) {
     return router.request(self.ptr(), ref, caf::infinite, caf::add_atom_v, n);
-  }
-
-  /// Receives an int64 reply or fails the test.
-  template <class Handle>
-  int64_t value_of(Handle& rh) {
-    int64_t result = -1;
-    rh.receive([&](int64_t x) { result = x; },
-               [&](caf::error& err) { CAF_FAIL("unexpected error: " << sys.render(err)); });
-    return result;
-  }
-
-  /// Receives an error reply or fails the test.
-  template <class Handle>
-  caf::error error_of(Handle& rh) {
-    caf::error result;
-    rh.receive([&](int64_t x) { CAF_FAIL("unexpected value " << x); },
-               [&](caf::error& err) { result = std::move(err); });
-    return result;
   }
 
   uint64_t active_count() {

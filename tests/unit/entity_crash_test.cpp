@@ -9,18 +9,6 @@
 using namespace griddle;
 using namespace griddle::test;
 
-namespace {
-
-template <class Handle>
-caf::error crash_error(Handle& rh) {
-  caf::error result;
-  rh.receive([&](int64_t x) { CAF_FAIL("unexpected value " << x); },
-             [&](caf::error& err) { result = std::move(err); });
-  return result;
-}
-
-}  // namespace
-
 CAF_TEST_FIXTURE_SCOPE(entity_crash_tests, entity_fixture)
 
 CAF_TEST(the caller of a crashing entity gets an error and not a hang) {
@@ -29,7 +17,7 @@ CAF_TEST(the caller of a crashing entity gets an error and not a hang) {
   CAF_CHECK_EQUAL(value_of(rh), 2);
   auto boom = router.request(self.ptr(), counter("c"), caf::infinite, caf::delete_atom_v);
   run();
-  auto err = crash_error(boom);
+  auto err = error_of(boom);
   CAF_CHECK(is(err, errc::entity_crashed));
 }
 
@@ -39,7 +27,7 @@ CAF_TEST(a crashed entity restarts from its stored state) {
   CAF_CHECK_EQUAL(value_of(rh), 2);
   auto boom = router.request(self.ptr(), counter("c"), caf::infinite, caf::delete_atom_v);
   run();
-  crash_error(boom);
+  error_of(boom);
   // The first restart is immediate and eager.
   CAF_CHECK_EQUAL(log->activations, 2);
   CAF_CHECK_EQUAL(active_count(), 1u);
@@ -53,7 +41,7 @@ CAF_TEST(repeated crashes of one key back off) {
   for (int i = 0; i < 2; ++i) {
     auto boom = router.request(self.ptr(), counter("b"), caf::infinite, caf::delete_atom_v);
     run();
-    crash_error(boom);
+    error_of(boom);
   }
   // Second crash: restart waits backoff_initial (100 ms) on the clock.
   CAF_CHECK_EQUAL(log->activations, 2);
@@ -77,14 +65,14 @@ CAF_TEST(too many crashes escalate so the host quits with restart_intensity_exce
     auto boom =
         router.request(self.ptr(), counter(std::to_string(i)), caf::infinite, caf::delete_atom_v);
     run();
-    crash_error(boom);
+    error_of(boom);
   }
   CAF_CHECK(is(*host_reason, errc::restart_intensity_exceeded));
   CAF_CHECK(!router.host("counter"));
   // Senders now get an error instead of waiting forever.
   auto rh = add(counter("z"), 1);
   run();
-  auto err = crash_error(rh);
+  auto err = error_of(rh);
   CAF_CHECK(is(err, errc::unknown_entity_type));
 }
 
@@ -95,7 +83,7 @@ CAF_TEST(crashes spread over time do not escalate) {
     auto boom =
         router.request(self.ptr(), counter(std::to_string(i)), caf::infinite, caf::delete_atom_v);
     run();
-    crash_error(boom);
+    error_of(boom);
     sched.advance_time(std::chrono::seconds(6));
     run();
   }

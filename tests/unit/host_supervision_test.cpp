@@ -41,18 +41,14 @@ struct fixture : counter_world {
     auto rh =
         router.request(self.ptr(), entity_ref{"counter", key}, caf::infinite, caf::add_atom_v, n);
     sched.run();
-    int64_t result = -1;
-    rh.receive([&](int64_t x) { result = x; },
-               [&](caf::error& err) { CAF_FAIL("add failed: " << sys.render(err)); });
-    return result;
+    return value_of(rh);
   }
 
   void crash(const std::string& key) {
     auto rh =
         router.request(self.ptr(), entity_ref{"counter", key}, caf::infinite, caf::delete_atom_v);
     sched.run();
-    rh.receive([](int64_t) { CAF_FAIL("crash answered with a value"); },
-               [](caf::error& err) { CAF_CHECK(is(err, errc::entity_crashed)); });
+    CAF_CHECK(is(error_of(rh), errc::entity_crashed));
   }
 };
 
