@@ -51,12 +51,4 @@ entity::entity_type presence_type() {
   return result;
 }
 
-void add_actor_types(caf::actor_system_config& cfg) {
-  cfg.add_message_types<caf::id_block::griddle_actors>();
-}
-
-void register_entity_types(entity::entity_type_registry& registry) {
-  registry.add(presence_type());
-}
-
 }  // namespace griddle::actors

@@ -13,15 +13,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(griddle_actors, 300)
 CAF_ADD_TYPE_ID(griddle_actors, (griddle::actors::presence_info))
 
 CAF_ADD_ATOM(griddle_actors, griddle::actors, touch_atom, "touch")
+CAF_ADD_ATOM(griddle_actors, griddle::actors, hash_atom, "hash")
+CAF_ADD_ATOM(griddle_actors, griddle::actors, verify_atom, "verify")
 
 CAF_END_TYPE_ID_BLOCK(griddle_actors)
-
-namespace griddle::actors {
-
-/// Registers the application's message types with `cfg`.
-void add_actor_types(caf::actor_system_config& cfg);
-
-/// Registers every entity type of the reference application.
-void register_entity_types(entity::entity_type_registry& registry);
-
-}  // namespace griddle::actors

@@ -24,6 +24,12 @@ const char* to_string(errc x) {
       return "not_found";
     case errc::conflict:
       return "conflict";
+    case errc::validation_failed:
+      return "validation_failed";
+    case errc::forbidden:
+      return "forbidden";
+    case errc::unauthenticated:
+      return "unauthenticated";
   }
   return "unknown";
 }

@@ -32,6 +32,12 @@ enum class errc : uint8_t {
   not_found,
   /// The request conflicts with the current state.
   conflict,
+  /// A command field failed validation; the context names the field first.
+  validation_failed,
+  /// The caller may not do this (e.g. message a user who blocked them).
+  forbidden,
+  /// The caller is not logged in, or the credentials are wrong.
+  unauthenticated,
 };
 
 /// The atom naming Griddle's error category.
@@ -46,6 +52,13 @@ inline caf::error make_error(errc x) {
 
 inline caf::error make_error(errc x, std::string context) {
   return caf::error{static_cast<uint8_t>(x), errc_category, caf::make_message(std::move(context))};
+}
+
+/// A validation failure naming the offending field and why; the context
+/// message holds the two strings in that order.
+inline caf::error make_validation_error(std::string field, std::string reason) {
+  return caf::error{static_cast<uint8_t>(errc::validation_failed), errc_category,
+                    caf::make_message(std::move(field), std::move(reason))};
 }
 
 /// True when `err` is the Griddle error `x`.

@@ -32,12 +32,18 @@ CAF_ADD_ATOM(griddle_runtime, griddle, leftover_atom, "leftover")
 CAF_ADD_ATOM(griddle_runtime, griddle, sweep_atom, "sweep")
 CAF_ADD_ATOM(griddle_runtime, griddle, entity_down_atom, "entdown")
 CAF_ADD_ATOM(griddle_runtime, griddle, linger_atom, "linger")
+CAF_ADD_ATOM(griddle_runtime, griddle, notify_atom, "notify")
+CAF_ADD_ATOM(griddle_runtime, griddle, project_atom, "project")
 
 // -- state store and event store
 CAF_ADD_ATOM(griddle_runtime, griddle, load_atom, "load")
 CAF_ADD_ATOM(griddle_runtime, griddle, save_atom, "save")
 CAF_ADD_ATOM(griddle_runtime, griddle, append_atom, "append")
 CAF_ADD_ATOM(griddle_runtime, griddle, read_atom, "read")
+CAF_ADD_ATOM(griddle_runtime, griddle, tagged_atom, "tagged")
+CAF_ADD_ATOM(griddle_runtime, griddle, subscribe_atom, "subscribe")
+CAF_ADD_ATOM(griddle_runtime, griddle, committed_atom, "committed")
+CAF_ADD_ATOM(griddle_runtime, griddle, saved_atom, "saved")
 
 // -- supervision and node life cycle
 CAF_ADD_ATOM(griddle_runtime, griddle, restart_atom, "restart")

@@ -46,6 +46,7 @@ class entity_actor : public caf::event_based_actor, public entity_context {
   const entity_ref& ref() const override { return args_.ref; }
   caf::event_based_actor* self() override { return this; }
   entity_router& router() override { return *args_.router; }
+  const caf::actor& store() override { return args_.store; }
   void persist() override;
 
   const char* name() const override { return "griddle.entity"; }

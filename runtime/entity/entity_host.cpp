@@ -57,6 +57,18 @@ caf::behavior entity_host_actor::make_behavior() {
           route(ref.key, std::move(payload), std::move(rp), false);
         return caf::delegated<caf::message>{};
       },
+      [this](notify_atom, std::string& key, caf::message& payload) {
+        auto i = activations_.find(key);
+        waiting_message msg{std::move(payload), make_response_promise(), true};
+        if (i == activations_.end() || i->second.state == phase::draining || stopping_) {
+          // Not running: it catches up from the store when it activates.
+          directory_.host_delivered(key, hash_of(key));
+        } else if (i->second.state == phase::active) {
+          deliver(key, i->second.handle, msg);
+        } else {
+          i->second.wait().pending.push_back(std::move(msg));
+        }
+      },
       [this](peek_atom, std::string& key) -> caf::result<peek_result> {
         peek(key, make_response_promise());
         return caf::delegated<peek_result>{};

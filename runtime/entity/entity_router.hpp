@@ -36,9 +36,10 @@ class entity_router {
   // -- sending ----------------------------------------------------------------
 
   /// Sends `xs...` as a request to `ref`; the reply (or an error, at the
-  /// latest after `timeout`) arrives at `self` through the returned handle.
-  template <class Self, class... Ts>
-  auto request(Self* self, const entity_ref& ref, const caf::duration& timeout, Ts&&... xs) {
+  /// latest after `timeout`, a `caf::duration` or `std::chrono` duration)
+  /// arrives at `self` through the returned handle.
+  template <class Self, class Timeout, class... Ts>
+  auto request(Self* self, const entity_ref& ref, const Timeout& timeout, Ts&&... xs) {
     auto hash = stable_hash(ref);
     auto target = resolve(ref, hash);
     if (target.direct)
@@ -56,6 +57,19 @@ class entity_router {
       self->send(target.direct, std::forward<Ts>(xs)...);
     else
       self->send(target.host, route_atom_v, ref.key, caf::make_message(std::forward<Ts>(xs)...));
+  }
+
+  /// Sends `xs...` to `ref` only if it is active or being activated on this
+  /// node; never activates it. For news that an inactive entity reads from
+  /// the store when it next activates (e.g. events for projections).
+  template <class Self, class... Ts>
+  void notify(Self* self, const entity_ref& ref, Ts&&... xs) {
+    auto hash = stable_hash(ref);
+    auto target = resolve(ref, hash);
+    if (target.direct)
+      self->send(target.direct, std::forward<Ts>(xs)...);
+    else
+      self->send(target.host, notify_atom_v, ref.key, caf::make_message(std::forward<Ts>(xs)...));
   }
 
   /// Hands the request behind `rp` to `ref` as `xs...`: the entity answers
@@ -82,14 +96,14 @@ class entity_router {
 
   /// Asks whether `ref` is active and for its snapshot, never activating it.
   /// Replies with a `peek_result`.
-  template <class Self>
-  auto peek(Self* self, const entity_ref& ref, const caf::duration& timeout) {
+  template <class Self, class Timeout>
+  auto peek(Self* self, const entity_ref& ref, const Timeout& timeout) {
     return self->request(host_or_responder(ref.type), timeout, peek_atom_v, ref.key);
   }
 
   /// Asks the host of `type` for its number of active entities (a `uint64_t`).
-  template <class Self>
-  auto count_active(Self* self, const std::string& type, const caf::duration& timeout) {
+  template <class Self, class Timeout>
+  auto count_active(Self* self, const std::string& type, const Timeout& timeout) {
     return self->request(host_or_responder(type), timeout, count_atom_v);
   }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/behavior.hpp>
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
@@ -38,6 +39,10 @@ class entity_context {
 
   /// Sends to other entities.
   virtual entity_router& router() = 0;
+
+  /// The node's store actor: the state store protocol and, on nodes with an
+  /// event store, the event store protocol (runtime/store/event_store_actor.hpp).
+  virtual const caf::actor& store() = 0;
 
   /// Writes the current snapshot to the state store. Writes of one entity are
   /// applied in order; a later activation restores the last one.
@@ -68,6 +73,12 @@ struct entity_type {
   entity_factory factory;
   caf::timespan idle_timeout = std::chrono::minutes(5);
   supervision::restart_limits limits;
+  /// For projections: the event types the node's projector delivers to this
+  /// type (see projection.hpp). Empty for every other entity type.
+  std::vector<std::string> subscribes_to;
+  /// For projections: which event tags name one of its keys. Empty: plain
+  /// tags without a ':' (user ids); "online": tags like "online:3".
+  std::string tag_prefix;
 };
 
 /// The entity types a node hosts. Filled before the node starts; read-only after.

@@ -4,12 +4,18 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 
 #include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include "runtime/entity/entity_host.hpp"
+#include "runtime/entity/projector.hpp"
+#include "runtime/errc.hpp"
+#include "runtime/store/event_store_actor.hpp"
+#include "runtime/store/memory_event_store.hpp"
+#include "runtime/store/sqlite_event_store.hpp"
 #include "runtime/node/node_actor.hpp"
 #include "runtime/supervision/supervisor.hpp"
 #include "runtime/type_ids.hpp"
@@ -20,8 +26,7 @@ node::node(caf::actor_system& sys, const node_config& cfg, entity::entity_type_r
     : sys_(sys),
       cfg_(cfg),
       types_(std::move(types)),
-      router_(std::make_unique<entity::entity_router>(sys, cfg.node_name)),
-      state_(std::make_shared<store::memory_state_data>()) {}
+      router_(std::make_unique<entity::entity_router>(sys, cfg.node_name)) {}
 
 node::~node() {
   if (!stopping_)
@@ -33,16 +38,51 @@ caf::actor node::current_store() const {
   return store_;
 }
 
+std::string node::store_description() const {
+  if (cfg_.store == "memory")
+    return "in memory (gone at exit)";
+  return "sqlite " + cfg_.store.substr(7) + " (synchronous=" + cfg_.store_sync + ")";
+}
+
+namespace {
+
+caf::expected<std::shared_ptr<store::event_store>> open_event_store(const node_config& cfg) {
+  if (cfg.store == "memory")
+    return std::shared_ptr<store::event_store>{std::make_shared<store::memory_event_store>()};
+  store::sqlite_options opts;
+  opts.path = cfg.store.substr(7);
+  opts.synchronous =
+      cfg.store_sync == "normal" ? store::sqlite_synchronous::normal : store::sqlite_synchronous::full;
+  auto dir = std::filesystem::path{opts.path}.parent_path();
+  std::error_code ec;
+  if (!dir.empty() && !std::filesystem::create_directories(dir, ec) && ec)
+    return make_error(errc::store_failure, "cannot create " + dir.string() + ": " + ec.message());
+  auto opened = store::sqlite_event_store::open(std::move(opts));
+  if (!opened)
+    return std::move(opened.error());
+  return std::shared_ptr<store::event_store>{std::move(*opened)};
+}
+
+}  // namespace
+
 caf::error node::start() {
+  auto opened = open_event_store(cfg_);
+  if (!opened)
+    return std::move(opened.error());
+  events_ = std::move(*opened);
   supervision::supervisor_spec spec;
   spec.name = "root";
   // A restarted store invalidates the hosts' handle to it: restart them too.
   spec.how = supervision::strategy::rest_for_one;
   spec.children.push_back({"store", [this](caf::actor_system& sys) {
-                             auto store = store::spawn_memory_state_store(sys, state_);
+                             auto store = store::spawn_event_store_actor(sys, events_);
                              std::lock_guard<std::mutex> guard{store_mtx_};
                              store_ = store;
                              return store;
+                           }});
+  spec.children.push_back({"projector", [this](caf::actor_system& sys) {
+                             return entity::spawn_projector(sys, types_, *router_,
+                                                            current_store());
                            }});
   std::vector<std::string> names;
   for (auto* type : types_.all()) {
@@ -140,16 +180,21 @@ int run_node(int argc, char** argv, const application& app) {
   auto type_list = join(types.all());
   caf::actor_system sys{cfg};
   int exit_code = 0;
+  if (app.start)
+    app.start(sys);
   {
     node n{sys, cfg, std::move(types)};
     if (auto err = n.start()) {
       std::cerr << "griddle-node: cannot start: " << sys.render(err) << std::endl;
+      n.stop();
+      if (app.stop)
+        app.stop(sys);
       return 1;
     }
     std::cout << "griddle-node " << cfg.node_name << " (pid " << getpid() << ") running"
               << "\n  entity types: " << type_list
               << "\n  scheduler threads: " << caf::get_or(cfg, "scheduler.max-threads", size_t{0})
-              << "\n  store: in memory";
+              << "\n  store: " << n.store_description();
     if (n.port() != 0)
       std::cout << "\n  actor protocol: " << cfg.host << ":" << n.port();
     std::cout << "\n  stop with Ctrl-C or: kill -TERM " << getpid() << std::endl;
@@ -169,6 +214,8 @@ int run_node(int argc, char** argv, const application& app) {
     }
     n.stop();
   }
+  if (app.stop)
+    app.stop(sys);
   std::cout << "griddle-node: stopped" << std::endl;
   return exit_code;
 }

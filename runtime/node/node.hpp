@@ -1,10 +1,11 @@
-// One running node: the state store, the root supervisor with one entity host
-// per registered type under it, the router, and the node actor published on
-// the network. `run_node` is the whole `griddle-node` program behind `main`.
+// One running node: the event store and its actor, the root supervisor with
+// the projector and one entity host per registered type under it, the router,
+// and the node actor published on the network. `run_node` is the whole `griddle-node` program behind `main`.
 //
 // Shutdown order: the root supervisor stops its children in reverse start
-// order (entity hosts passivate their entities, which save their state, then
-// the store), then the node actor and the network layer go.
+// order (entity hosts passivate their entities, which save their snapshots,
+// then the projector, then the store actor), then the node actor and the
+// network layer go; the event store closes last, after its queued writes.
 #pragma once
 
 #include <atomic>
@@ -18,7 +19,7 @@
 #include "runtime/entity/entity_router.hpp"
 #include "runtime/entity/entity_type.hpp"
 #include "runtime/node/node_config.hpp"
-#include "runtime/store/memory_state_store.hpp"
+#include "runtime/store/event_store.hpp"
 
 namespace griddle::node {
 
@@ -28,6 +29,11 @@ struct application {
   std::function<void(caf::actor_system_config&)> add_message_types;
   /// Registers the application's entity types; called once at boot.
   std::function<void(entity::entity_type_registry&)> add_entity_types;
+  /// Starts the application's own services (e.g. worker pools) once the
+  /// actor system runs, before the node serves.
+  std::function<void(caf::actor_system&)> start;
+  /// Stops them after the node has stopped, before the actor system ends.
+  std::function<void(caf::actor_system&)> stop;
 };
 
 class node {
@@ -38,7 +44,7 @@ class node {
   node(const node&) = delete;
   node& operator=(const node&) = delete;
 
-  /// Starts the store, the supervision tree and the node actor, and publishes
+  /// Opens the event store, starts the supervision tree and the node actor, and publishes
   /// the node actor unless the port is -1.
   caf::error start();
 
@@ -54,6 +60,12 @@ class node {
   entity::entity_router& router() noexcept { return *router_; }
   caf::actor node_actor() const { return node_actor_; }
 
+  /// The node's store actor (event store and snapshot protocols).
+  caf::actor store() const { return current_store(); }
+
+  /// Where the events live, for the start-up banner.
+  std::string store_description() const;
+
  private:
   caf::actor current_store() const;
 
@@ -61,7 +73,7 @@ class node {
   const node_config& cfg_;
   entity::entity_type_registry types_;
   std::unique_ptr<entity::entity_router> router_;
-  std::shared_ptr<store::memory_state_data> state_;
+  std::shared_ptr<store::event_store> events_;
   mutable std::mutex store_mtx_;
   caf::actor store_;
   caf::actor root_;

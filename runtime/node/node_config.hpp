@@ -30,6 +30,12 @@ class node_config : public caf::actor_system_config {
   int64_t port = 4242;
   /// How often the node logs its entity counts; zero turns it off.
   caf::timespan state_interval = std::chrono::seconds(10);
+  /// Where events and snapshots live: `sqlite:PATH` (the embedded, durable
+  /// default; the directory is created) or `memory` (gone at exit).
+  std::string store = "sqlite:griddle-data/griddle.db";
+  /// SQLite durability: `full` survives kill -9 and power loss, `normal`
+  /// only kill -9 (docs/store.md).
+  std::string store_sync = "full";
 };
 
 /// Scheduler threads for a machine with `cores` hardware threads: one per core.

@@ -42,6 +42,11 @@ struct event_data {
   std::string payload;
   /// Unique per stream when set; makes a retried append harmless.
   std::string event_id;
+  /// Keys of the entities this event concerns beyond its own stream (e.g. the
+  /// user who was liked). `read_tagged` finds events by tag, so a projection
+  /// keyed by a user can catch up on exactly the events about that user.
+  /// A tag repeated on one event is stored once, where it first occurs.
+  std::vector<std::string> tags;
 };
 
 /// An event as the store recorded it.
@@ -55,6 +60,7 @@ struct recorded_event {
   int64_t timestamp_ms = 0;
   std::string payload;
   std::string event_id;
+  std::vector<std::string> tags;
 };
 
 /// The latest snapshot of a stream: the state after event `version`.
@@ -104,6 +110,9 @@ class event_store {
  public:
   using append_callback = std::function<void(caf::expected<append_result>)>;
 
+  /// Receives the events of each commit, in position order.
+  using commit_listener = std::function<void(std::vector<recorded_event>)>;
+
   virtual ~event_store() = default;
 
   /// Appends `events` (at least one) to `stream` if its current version is
@@ -121,15 +130,36 @@ class event_store {
   virtual caf::expected<std::vector<recorded_event>> read_all(uint64_t from_position,
                                                               size_t max) = 0;
 
+  /// Events carrying `tag` with position >= `from_position`, at most `max`,
+  /// in position order.
+  virtual caf::expected<std::vector<recorded_event>> read_tagged(const std::string& tag,
+                                                                 uint64_t from_position,
+                                                                 size_t max) = 0;
+
   /// The stream's current version; 0 when it has no events.
   virtual caf::expected<uint64_t> stream_version(const std::string& stream) = 0;
 
   /// Replaces the stream's snapshot.
   virtual caf::error save_snapshot(const stream_snapshot& snapshot) = 0;
 
+  /// Replaces the stream's snapshot without waiting; `done` (may be empty)
+  /// runs once on a thread of the store when it is durable or has failed.
+  /// Saves of one stream are applied in call order.
+  virtual void save_snapshot_async(stream_snapshot snapshot,
+                                   std::function<void(caf::error)> done) = 0;
+
   /// The stream's latest snapshot, if any.
   virtual caf::expected<std::optional<stream_snapshot>> load_snapshot(
       const std::string& stream) = 0;
+
+  /// Installs the one listener that sees every committed event: it is called
+  /// after each commit (on a thread of the store, never concurrently with
+  /// itself) with that commit's events, and successive calls carry
+  /// increasing positions without gaps. Refused appends and recognised
+  /// retries write nothing and produce no call. Set it before the first
+  /// append: events committed earlier are not replayed. An empty function
+  /// removes it. It must not call back into the store.
+  virtual void set_commit_listener(commit_listener listener) = 0;
 
   virtual store_stats stats() const = 0;
 };

@@ -4,11 +4,13 @@
 #include <utility>
 
 #include "runtime/errc.hpp"
+#include "runtime/store/detail/event_tags.hpp"
 
 namespace griddle::store {
 
 void memory_event_store::append(std::string stream, uint64_t expected_version,
                                 std::vector<event_data> events, append_callback done) {
+  detail::drop_duplicate_tags(events);
   caf::expected<append_result> result{append_result{}};
   {
     std::lock_guard<std::mutex> guard{mtx_};
@@ -54,6 +56,9 @@ caf::expected<append_result> memory_event_store::append_locked(const std::string
     rec.timestamp_ms = last_timestamp_ms_;
     rec.payload = std::move(ev.payload);
     rec.event_id = std::move(ev.event_id);
+    rec.tags = std::move(ev.tags);
+    for (const auto& tag : rec.tags)
+      positions_by_tag_[tag].push_back(rec.position);
     state.positions.push_back(log_.size());
     log_.push_back(std::move(rec));
   }
@@ -67,6 +72,10 @@ caf::expected<append_result> memory_event_store::append_locked(const std::string
   ++stats_.appends;
   ++stats_.transactions;
   stats_.events += events.size();
+  // Under the lock, so listener calls follow the commit order.
+  if (listener_)
+    listener_(std::vector<recorded_event>(log_.begin() + (result.first_position - 1),
+                                          log_.begin() + result.last_position));
   return result;
 }
 
@@ -95,6 +104,21 @@ caf::expected<std::vector<recorded_event>> memory_event_store::read_all(uint64_t
   return result;
 }
 
+caf::expected<std::vector<recorded_event>> memory_event_store::read_tagged(const std::string& tag,
+                                                                           uint64_t from_position,
+                                                                           size_t max) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  std::vector<recorded_event> result;
+  auto i = positions_by_tag_.find(tag);
+  if (i == positions_by_tag_.end())
+    return result;
+  const auto& positions = i->second;
+  auto first = std::lower_bound(positions.begin(), positions.end(), from_position);
+  for (auto p = first; p != positions.end() && result.size() < max; ++p)
+    result.push_back(log_[*p - 1]);
+  return result;
+}
+
 caf::expected<uint64_t> memory_event_store::stream_version(const std::string& stream) {
   if (stream.empty())
     return make_error(errc::invalid_argument, "stream_version: empty stream name");
@@ -111,6 +135,20 @@ caf::error memory_event_store::save_snapshot(const stream_snapshot& snapshot) {
   return caf::none;
 }
 
+void memory_event_store::save_snapshot_async(stream_snapshot snapshot,
+                                             std::function<void(caf::error)> done) {
+  caf::error err;
+  if (snapshot.stream.empty()) {
+    err = make_error(errc::invalid_argument, "save_snapshot: empty stream name");
+  } else {
+    std::lock_guard<std::mutex> guard{mtx_};
+    auto key = snapshot.stream;
+    snapshots_[key] = std::move(snapshot);
+  }
+  if (done)
+    done(std::move(err));
+}
+
 caf::expected<std::optional<stream_snapshot>> memory_event_store::load_snapshot(
     const std::string& stream) {
   if (stream.empty())
@@ -120,6 +158,11 @@ caf::expected<std::optional<stream_snapshot>> memory_event_store::load_snapshot(
   if (i == snapshots_.end())
     return std::optional<stream_snapshot>{};
   return std::optional<stream_snapshot>{i->second};
+}
+
+void memory_event_store::set_commit_listener(commit_listener listener) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  listener_ = std::move(listener);
 }
 
 store_stats memory_event_store::stats() const {

@@ -3,13 +3,16 @@
 // without durability. Nothing survives the object.
 //
 // Durability: none. An append is acknowledged once its events are in memory.
-// Threading: every member may be called from any thread. `append` does its
-// work synchronously and runs `done` on the caller's thread before returning
-// (the caller's thread is "a thread of the store" for this back end), after
-// the lock is released, so `done` may call back into the store.
+// Threading: every member may be called from any thread. `append` and
+// `save_snapshot_async` do their work synchronously and run `done` on the
+// caller's thread before returning (the caller's thread is "a thread of the
+// store" for this back end), after the lock is released, so `done` may call
+// back into the store. The commit listener runs on the appending thread while
+// the lock is held, so its calls are ordered like the commits.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -36,11 +39,19 @@ class memory_event_store : public event_store {
 
   caf::expected<std::vector<recorded_event>> read_all(uint64_t from_position, size_t max) override;
 
+  caf::expected<std::vector<recorded_event>> read_tagged(const std::string& tag,
+                                                         uint64_t from_position,
+                                                         size_t max) override;
+
   caf::expected<uint64_t> stream_version(const std::string& stream) override;
 
   caf::error save_snapshot(const stream_snapshot& snapshot) override;
 
+  void save_snapshot_async(stream_snapshot snapshot, std::function<void(caf::error)> done) override;
+
   caf::expected<std::optional<stream_snapshot>> load_snapshot(const std::string& stream) override;
+
+  void set_commit_listener(commit_listener listener) override;
 
   store_stats stats() const override;
 
@@ -59,8 +70,11 @@ class memory_event_store : public event_store {
   /// The global log; the event at index i has position i + 1.
   std::vector<recorded_event> log_;
   std::unordered_map<std::string, stream_state> streams_;
+  /// Positions of the events carrying each tag, ascending.
+  std::unordered_map<std::string, std::vector<uint64_t>> positions_by_tag_;
   std::unordered_map<std::string, stream_snapshot> snapshots_;
   int64_t last_timestamp_ms_ = 0;
+  commit_listener listener_;
   store_stats stats_;
 };
 

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "runtime/errc.hpp"
+#include "runtime/store/detail/event_tags.hpp"
 #include "runtime/store/sqlite_schema.hpp"
 
 namespace griddle::store::detail {
@@ -96,8 +97,9 @@ caf::expected<std::unique_ptr<sqlite_write_side>> open_write_side(const sqlite_o
        " WHERE stream = ?1 AND version BETWEEN ?2 AND ?3"},
       {&side->current_version, "SELECT version FROM streams WHERE stream = ?1"},
       {&side->insert_event,
-       "INSERT INTO events(stream, version, type, schema_version, timestamp_ms, payload, event_id)"
-       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+       "INSERT INTO events(stream, version, type, schema_version, timestamp_ms, payload, event_id,"
+       " tags) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+      {&side->insert_tag, "INSERT INTO event_tags(tag, position) VALUES(?1, ?2)"},
       {&side->upsert_stream,
        "INSERT INTO streams(stream, version) VALUES(?1, ?2)"
        " ON CONFLICT(stream) DO UPDATE SET version = excluded.version"},
@@ -120,13 +122,19 @@ caf::expected<std::unique_ptr<sqlite_read_side>> open_read_side(const sqlite_opt
   side->db = std::move(*db);
   auto raw = side->db.get();
   const auto& path = options.path;
-  auto read_stream = std::string{"SELECT "} + event_columns +
-                     " FROM events WHERE stream = ?1 AND version >= ?2 ORDER BY version LIMIT ?3";
+  auto read_stream =
+      std::string{"SELECT "} + event_columns +
+      " FROM events e WHERE e.stream = ?1 AND e.version >= ?2 ORDER BY e.version LIMIT ?3";
   auto read_all = std::string{"SELECT "} + event_columns +
-                  " FROM events WHERE position >= ?1 ORDER BY position LIMIT ?2";
+                  " FROM events e WHERE e.position >= ?1 ORDER BY e.position LIMIT ?2";
+  // A range of the event_tags primary key, then one rowid lookup per event.
+  auto read_tagged = std::string{"SELECT "} + event_columns +
+                     " FROM event_tags t JOIN events e ON e.position = t.position"
+                     " WHERE t.tag = ?1 AND t.position >= ?2 ORDER BY t.position LIMIT ?3";
   std::pair<stmt_ptr*, const char*> statements[] = {
       {&side->read_stream, read_stream.c_str()},
       {&side->read_all, read_all.c_str()},
+      {&side->read_tagged, read_tagged.c_str()},
       {&side->stream_version, "SELECT version FROM streams WHERE stream = ?1"},
       {&side->load_snapshot, "SELECT version, data FROM snapshots WHERE stream = ?1"},
   };
@@ -154,6 +162,8 @@ caf::expected<std::vector<recorded_event>> collect_events(const sqlite_read_side
     ev.timestamp_ms = sqlite3_column_int64(stmt, 5);
     ev.payload = column_string(stmt, 6);
     ev.event_id = column_string(stmt, 7);
+    if (sqlite3_column_type(stmt, 8) != SQLITE_NULL)
+      ev.tags = unpack_tags(column_string(stmt, 8));
     result.push_back(std::move(ev));
   }
 }

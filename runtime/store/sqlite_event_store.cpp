@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "runtime/errc.hpp"
+#include "runtime/store/detail/event_tags.hpp"
 #include "runtime/store/detail/sqlite_connection.hpp"
 #include "runtime/store/sqlite_schema.hpp"
 
@@ -74,6 +75,19 @@ caf::error current_version(detail::sqlite_write_side& w, const std::string& stre
   return {};
 }
 
+// Indexes the tags of the event at `position` (already free of duplicates).
+caf::error write_tags(detail::sqlite_write_side& w, const std::vector<std::string>& tags,
+                      uint64_t position) {
+  for (const auto& tag : tags) {
+    stmt_use use{w.insert_tag};
+    bind_text(use.get(), 1, tag);
+    bind_u64(use.get(), 2, position);
+    if (sqlite3_step(use.get()) != SQLITE_DONE)
+      return fail(w.db.get(), w.path, "inserting an event tag");
+  }
+  return {};
+}
+
 // Checks and writes one append inside the open transaction. Its own failures
 // (a conflict) land in `out`; a returned error fails the batch. `append`
 // refused bad arguments before queueing.
@@ -99,6 +113,7 @@ caf::error write_append(detail::sqlite_write_side& w, const std::string& stream,
   append_result result;
   for (size_t i = 0; i < events.size(); ++i) {
     const auto& ev = events[i];
+    auto packed_tags = ev.tags.empty() ? std::string{} : pack_tags(ev.tags);
     stmt_use use{w.insert_event};
     auto stmt = use.get();
     bind_text(stmt, 1, stream);
@@ -111,9 +126,15 @@ caf::error write_append(detail::sqlite_write_side& w, const std::string& stream,
       sqlite3_bind_null(stmt, 7);
     else
       bind_text(stmt, 7, ev.event_id);
+    if (ev.tags.empty())
+      sqlite3_bind_null(stmt, 8);
+    else
+      bind_text(stmt, 8, packed_tags);
     if (sqlite3_step(stmt) != SQLITE_DONE)
       return fail(w.db.get(), w.path, "inserting an event");
     auto position = static_cast<uint64_t>(sqlite3_last_insert_rowid(w.db.get()));
+    if (auto err = write_tags(w, ev.tags, position))
+      return err;
     if (i == 0)
       result.first_position = position;
     result.last_position = position;
@@ -198,6 +219,8 @@ void sqlite_event_store::append(std::string stream, uint64_t expected_version,
     done(std::move(err));
     return;
   }
+  // Here, not on the writer thread, which every append waits for.
+  drop_duplicate_tags(events);
   job item;
   item.stream = std::move(stream);
   item.expected_version = expected_version;
@@ -234,11 +257,11 @@ void sqlite_event_store::commit_batch(std::deque<job>& batch) {
   auto& w = *write_;
   std::vector<append_outcome> outcomes(batch.size(), append_outcome{caf::error{}});
   bool committed = false;
+  auto timestamp = unix_now_ms();
   auto transaction = [&]() -> caf::error {
     if (auto err = run(w.db.get(), w.path, w.begin, "beginning a transaction"))
       return err;
     version_map versions;
-    auto timestamp = unix_now_ms();
     bool wrote = false;
     for (size_t i = 0; i < batch.size(); ++i) {
       auto& item = batch[i];
@@ -275,6 +298,8 @@ void sqlite_event_store::commit_batch(std::deque<job>& batch) {
         events_.fetch_add(batch[i].events.size(), std::memory_order_relaxed);
       }
     }
+    if (committed)
+      publish(batch, outcomes, timestamp);
   }
   for (size_t i = 0; i < batch.size(); ++i) {
     auto& item = batch[i];
@@ -285,6 +310,45 @@ void sqlite_event_store::commit_batch(std::deque<job>& batch) {
     else
       item.done(std::move(outcomes[i]));
   }
+}
+
+void sqlite_event_store::publish(std::deque<job>& batch,
+                                 const std::vector<append_outcome>& outcomes,
+                                 int64_t timestamp_ms) {
+  std::lock_guard<std::mutex> guard{listener_mtx_};
+  if (!listener_)
+    return;
+  // The batch's appends were written in queue order, so their positions
+  // ascend without gaps; the jobs' events are not needed after this.
+  std::vector<recorded_event> events;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i].snapshot || !outcomes[i] || outcomes[i]->duplicate)
+      continue;
+    auto& item = batch[i];
+    const auto& result = *outcomes[i];
+    auto first_version = result.version - item.events.size() + 1;
+    for (size_t k = 0; k < item.events.size(); ++k) {
+      auto& ev = item.events[k];
+      recorded_event rec;
+      rec.position = result.first_position + k;
+      rec.stream = item.stream;
+      rec.version = first_version + k;
+      rec.type = std::move(ev.type);
+      rec.schema_version = ev.schema_version;
+      rec.timestamp_ms = timestamp_ms;
+      rec.payload = std::move(ev.payload);
+      rec.event_id = std::move(ev.event_id);
+      rec.tags = std::move(ev.tags);
+      events.push_back(std::move(rec));
+    }
+  }
+  if (!events.empty())
+    listener_(std::move(events));
+}
+
+void sqlite_event_store::set_commit_listener(commit_listener listener) {
+  std::lock_guard<std::mutex> guard{listener_mtx_};
+  listener_ = std::move(listener);
 }
 
 // -- reads --------------------------------------------------------------------
@@ -312,6 +376,19 @@ caf::expected<std::vector<recorded_event>> sqlite_event_store::read_all(uint64_t
   return collect_events(*read_, use.get());
 }
 
+caf::expected<std::vector<recorded_event>> sqlite_event_store::read_tagged(const std::string& tag,
+                                                                           uint64_t from_position,
+                                                                           size_t max) {
+  if (max == 0)
+    return std::vector<recorded_event>{};
+  std::lock_guard<std::mutex> guard{read_mtx_};
+  stmt_use use{read_->read_tagged};
+  bind_text(use.get(), 1, tag);
+  bind_u64(use.get(), 2, from_position);
+  bind_u64(use.get(), 3, max);
+  return collect_events(*read_, use.get());
+}
+
 caf::expected<uint64_t> sqlite_event_store::stream_version(const std::string& stream) {
   std::lock_guard<std::mutex> guard{read_mtx_};
   stmt_use use{read_->stream_version};
@@ -325,14 +402,27 @@ caf::expected<uint64_t> sqlite_event_store::stream_version(const std::string& st
 }
 
 caf::error sqlite_event_store::save_snapshot(const stream_snapshot& snapshot) {
-  std::promise<caf::error> saved;
-  auto result = saved.get_future();
-  job item;
-  item.snapshot = snapshot;
-  item.snapshot_saved = [&saved](caf::error err) { saved.set_value(std::move(err)); };
-  if (!enqueue(std::move(item)))
-    return make_error(errc::shutting_down, "sqlite_event_store is closing");
+  // Shared: the writer may still be inside set_value when get() returns.
+  auto saved = std::make_shared<std::promise<caf::error>>();
+  auto result = saved->get_future();
+  save_snapshot_async(snapshot, [saved](caf::error err) { saved->set_value(std::move(err)); });
   return result.get();
+}
+
+void sqlite_event_store::save_snapshot_async(stream_snapshot snapshot,
+                                             std::function<void(caf::error)> done) {
+  if (!done)
+    done = [](caf::error) {};
+  if (snapshot.stream.empty()) {
+    done(make_error(errc::invalid_argument, "save_snapshot: empty stream name"));
+    return;
+  }
+  job item;
+  item.snapshot = std::move(snapshot);
+  item.snapshot_saved = std::move(done);
+  // `enqueue` moves from `item` only when it queues it.
+  if (!enqueue(std::move(item)))
+    item.snapshot_saved(make_error(errc::shutting_down, "sqlite_event_store is closing"));
 }
 
 caf::expected<std::optional<stream_snapshot>> sqlite_event_store::load_snapshot(

@@ -8,9 +8,16 @@
 // batches grow with load without a timer. A nonzero `max_delay` makes it wait
 // up to that long for a batch to fill instead. Each append is checked on its
 // own, so a conflicting append fails alone; callbacks run on the writer thread after
-// COMMIT returns. `save_snapshot` also goes through the writer thread (it
-// joins the next transaction and blocks until that commits), so the file has
-// exactly one writer and no connection ever waits on another for the lock.
+// COMMIT returns. Snapshots also go through the writer thread: a snapshot
+// job joins the next transaction (`save_snapshot_async` returns at once,
+// `save_snapshot` blocks until the commit), so the file has exactly one
+// writer and no connection ever waits on another for the lock. Jobs run in
+// queue order, so saves of one stream apply in call order.
+//
+// Commit feed: after each COMMIT that wrote events, the writer thread calls
+// the commit listener (when one is set) with them, before the callbacks of
+// that transaction's appends. The events are built from the queued appends,
+// not read back, and only while a listener is set.
 //
 // Reads use a second connection guarded by a mutex; WAL lets it read while
 // the writer writes, and every read sees a committed prefix of the log.
@@ -90,12 +97,26 @@ class sqlite_event_store final : public event_store {
 
   caf::expected<std::vector<recorded_event>> read_all(uint64_t from_position, size_t max) override;
 
+  caf::expected<std::vector<recorded_event>> read_tagged(const std::string& tag,
+                                                         uint64_t from_position,
+                                                         size_t max) override;
+
   caf::expected<uint64_t> stream_version(const std::string& stream) override;
 
-  /// Blocks until the writer has committed the snapshot.
+  /// Blocks until the writer has committed the snapshot; must not be called
+  /// on the writer thread (from a callback or the commit listener).
   caf::error save_snapshot(const stream_snapshot& snapshot) override;
 
+  /// Queues the snapshot for the writer's next transaction; `done` runs on
+  /// the writer thread after its COMMIT (or on the caller's thread with
+  /// `errc::shutting_down` once the store is closing). Snapshots queued
+  /// before destruction are still written.
+  void save_snapshot_async(stream_snapshot snapshot, std::function<void(caf::error)> done) override;
+
   caf::expected<std::optional<stream_snapshot>> load_snapshot(const std::string& stream) override;
+
+  /// Waits for a running call of the previous listener to return.
+  void set_commit_listener(commit_listener listener) override;
 
   /// `appends` and `events`: what was written (retries and refused appends
   /// are not counted); `transactions`: COMMITs executed. A batch that writes
@@ -123,12 +144,19 @@ class sqlite_event_store final : public event_store {
   bool enqueue(job&& item);
   void run_writer();
   void commit_batch(std::deque<job>& batch);
+  /// Hands the events `batch` wrote (`outcomes` says which) to the listener.
+  void publish(std::deque<job>& batch, const std::vector<caf::expected<append_result>>& outcomes,
+               int64_t timestamp_ms);
 
   sqlite_options options_;
   std::unique_ptr<detail::sqlite_write_side> write_;
   std::unique_ptr<detail::sqlite_read_side> read_;
 
   std::mutex read_mtx_;
+
+  /// Guards `listener_`; the writer holds it while it calls the listener.
+  std::mutex listener_mtx_;
+  commit_listener listener_;
 
   std::mutex queue_mtx_;
   std::condition_variable queue_cv_;

@@ -31,6 +31,11 @@ constexpr const char* migrations[] = {
     "CREATE TABLE streams(stream TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE snapshots("
     "  stream TEXT PRIMARY KEY, version INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;",
+    // 1 -> 2: tags. Packed on the event for reads that return whole events,
+    // and one row per (tag, event) for finding events by tag.
+    "ALTER TABLE events ADD COLUMN tags TEXT;"
+    "CREATE TABLE event_tags("
+    "  tag TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY(tag, position)) WITHOUT ROWID;",
 };
 
 static_assert(std::size(migrations) == sqlite_schema_version, "one migration per schema version");

@@ -3,6 +3,11 @@
 // records every migration applied, one row each, so a migration runs once.
 // A file whose schema is newer than this program knows is refused, not guessed
 // at.
+//
+// Version 2 (tags): `events.tags` holds each event's tags packed into one
+// text (see detail/event_tags.hpp; NULL when it has none), so reads get them
+// with the row; `event_tags(tag, position)` indexes them for `read_tagged`.
+// Both are written in the event's transaction.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +20,7 @@ struct sqlite3;
 namespace griddle::store {
 
 /// The schema version this program writes and reads.
-constexpr int64_t sqlite_schema_version = 1;
+constexpr int64_t sqlite_schema_version = 2;
 
 /// Brings the schema of `db` to `sqlite_schema_version` inside one
 /// `BEGIN IMMEDIATE` transaction, so two processes opening the same file do

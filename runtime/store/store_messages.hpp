@@ -10,13 +10,14 @@ namespace griddle::store {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event_data& x) {
-  return f(caf::meta::type_name("event_data"), x.type, x.schema_version, x.payload, x.event_id);
+  return f(caf::meta::type_name("event_data"), x.type, x.schema_version, x.payload, x.event_id,
+           x.tags);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, recorded_event& x) {
   return f(caf::meta::type_name("recorded_event"), x.position, x.stream, x.version, x.type,
-           x.schema_version, x.timestamp_ms, x.payload, x.event_id);
+           x.schema_version, x.timestamp_ms, x.payload, x.event_id, x.tags);
 }
 
 template <class Inspector>

@@ -16,6 +16,7 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include "actors/application.hpp"
 #include "actors/type_ids.hpp"
 #include "runtime/errc.hpp"
 #include "runtime/type_ids.hpp"
@@ -124,7 +125,7 @@ struct client_config : caf::actor_system_config {
 }  // namespace
 
 CAF_TEST(the node serves entity requests and exits cleanly on a terminate signal) {
-  node_process node{{"--port=0", "--state-interval=0s", "--node-name=it-node"}};
+  node_process node{{"--port=0", "--state-interval=0s", "--node-name=it-node", "--store=memory"}};
   CAF_REQUIRE(node.wait_for("stop with", 20s));
   CAF_MESSAGE("node said:\n" << node.output());
   auto port = node.port();
@@ -182,7 +183,7 @@ CAF_TEST(the node serves entity requests and exits cleanly on a terminate signal
 }
 
 CAF_TEST(the node exits cleanly on an interrupt signal while idle) {
-  node_process node{{"--port=-1", "--state-interval=0s"}};
+  node_process node{{"--port=-1", "--state-interval=0s", "--store=memory"}};
   CAF_REQUIRE(node.wait_for("stop with", 20s));
   node.signal(SIGINT);
   CAF_CHECK_EQUAL(node.wait_exit(10s), 0);

@@ -63,6 +63,41 @@ CAF_TEST(concurrent appenders) {
   contract::concurrent_appenders(es, 8, 200);
 }
 
+CAF_TEST(tags round trip) {
+  memory_event_store es;
+  contract::tags_round_trip(es);
+}
+
+CAF_TEST(read tagged order and limits) {
+  memory_event_store es;
+  contract::read_tagged_order_and_limits(es);
+}
+
+CAF_TEST(duplicate tags counted once) {
+  memory_event_store es;
+  contract::duplicate_tags_counted_once(es);
+}
+
+CAF_TEST(commit listener order) {
+  memory_event_store es;
+  contract::commit_listener_order(es);
+}
+
+CAF_TEST(commit listener skips refused and retried) {
+  memory_event_store es;
+  contract::commit_listener_skips_refused_and_retried(es);
+}
+
+CAF_TEST(async snapshot order) {
+  memory_event_store es;
+  contract::async_snapshot_order(es);
+}
+
+CAF_TEST(async snapshot visible after done) {
+  memory_event_store es;
+  contract::async_snapshot_visible_after_done(es);
+}
+
 CAF_TEST(append calls done on the caller thread before returning) {
   memory_event_store es;
   int calls = 0;
@@ -96,4 +131,34 @@ CAF_TEST(one transaction per append) {
   auto st = es.stats();
   CAF_CHECK_EQUAL(st.appends, 5u);
   CAF_CHECK_EQUAL(st.transactions, 5u);
+}
+
+CAF_TEST(the commit listener runs before append returns) {
+  memory_event_store es;
+  std::vector<uint64_t> seen;
+  es.set_commit_listener([&](std::vector<store::recorded_event> events) {
+    for (auto& ev : events)
+      seen.push_back(ev.position);
+  });
+  bool listener_first = false;
+  es.append("s", store::no_stream,
+            {contract::make_event("a", "{}"), contract::make_event("b", "{}")},
+            [&](caf::expected<store::append_result>) { listener_first = seen.size() == 2; });
+  CAF_CHECK(listener_first);
+  CAF_CHECK_EQUAL(seen, (std::vector<uint64_t>{1, 2}));
+}
+
+CAF_TEST(save_snapshot_async calls done before returning) {
+  memory_event_store es;
+  int calls = 0;
+  es.save_snapshot_async({"s", 1, "x"}, [&](caf::error err) {
+    ++calls;
+    CAF_CHECK(!err);
+  });
+  CAF_CHECK_EQUAL(calls, 1);
+  es.save_snapshot_async({"", 1, "x"}, [&](caf::error err) {
+    ++calls;
+    CAF_CHECK(is(err, errc::invalid_argument));
+  });
+  CAF_CHECK_EQUAL(calls, 2);
 }

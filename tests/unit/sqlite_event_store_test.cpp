@@ -68,6 +68,55 @@ void exec(const std::string& path, const char* sql) {
   sqlite3_close(db);
 }
 
+// The schema of version 1 as it shipped (migrations[0] in sqlite_schema.cpp),
+// plus the schema_version table the migrator keeps.
+constexpr const char* schema_v1 =
+    "CREATE TABLE events("
+    "  position INTEGER PRIMARY KEY,"
+    "  stream TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  type TEXT NOT NULL,"
+    "  schema_version INTEGER NOT NULL,"
+    "  timestamp_ms INTEGER NOT NULL,"
+    "  payload TEXT NOT NULL,"
+    "  event_id TEXT,"
+    "  UNIQUE(stream, version));"
+    "CREATE INDEX events_by_event_id ON events(stream, event_id) WHERE event_id IS NOT NULL;"
+    "CREATE TABLE streams(stream TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE snapshots("
+    "  stream TEXT PRIMARY KEY, version INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE schema_version(version INTEGER PRIMARY KEY, applied_ms INTEGER NOT NULL);";
+
+// Holds the writer thread inside the `done` of a snapshot save until
+// released, so whatever is queued behind it stays queued.
+class writer_stall {
+ public:
+  explicit writer_stall(sqlite_event_store& es) {
+    auto entered = std::make_shared<std::promise<void>>();
+    auto in_writer = entered->get_future();
+    es.save_snapshot_async({"stall", 1, "x"}, [entered, release = release_](caf::error) {
+      entered->set_value();
+      release->wait();
+    });
+    CAF_REQUIRE(in_writer.wait_for(std::chrono::seconds{30}) == std::future_status::ready);
+  }
+
+  ~writer_stall() { release(); }
+
+  void release() {
+    if (!released_) {
+      released_ = true;
+      gate_.set_value();
+    }
+  }
+
+ private:
+  std::promise<void> gate_;
+  std::shared_ptr<std::shared_future<void>> release_ =
+      std::make_shared<std::shared_future<void>>(gate_.get_future().share());
+  bool released_ = false;
+};
+
 // `threads` threads make `per_thread` appends each to a stream of their own,
 // waiting for each answer; returns the failures, checked on the test thread.
 std::vector<std::string> hammer(sqlite_event_store& es, size_t threads, size_t per_thread) {
@@ -142,9 +191,49 @@ CAF_TEST(contract stats count) {
   contract::stats_count(*open_store(db.options()));
 }
 
+CAF_TEST(contract commit listener order without group commit) {
+  temp_db db;
+  contract::commit_listener_order(*open_store(db.options(false)));
+}
+
 CAF_TEST(contract concurrent appenders) {
   temp_db db;
   contract::concurrent_appenders(*open_store(db.options()), 8, 200);
+}
+
+CAF_TEST(contract tags round trip) {
+  temp_db db;
+  contract::tags_round_trip(*open_store(db.options()));
+}
+
+CAF_TEST(contract read tagged order and limits) {
+  temp_db db;
+  contract::read_tagged_order_and_limits(*open_store(db.options()));
+}
+
+CAF_TEST(contract duplicate tags counted once) {
+  temp_db db;
+  contract::duplicate_tags_counted_once(*open_store(db.options()));
+}
+
+CAF_TEST(contract commit listener order) {
+  temp_db db;
+  contract::commit_listener_order(*open_store(db.options()));
+}
+
+CAF_TEST(contract commit listener skips refused and retried) {
+  temp_db db;
+  contract::commit_listener_skips_refused_and_retried(*open_store(db.options()));
+}
+
+CAF_TEST(contract async snapshot order) {
+  temp_db db;
+  contract::async_snapshot_order(*open_store(db.options()));
+}
+
+CAF_TEST(contract async snapshot visible after done) {
+  temp_db db;
+  contract::async_snapshot_visible_after_done(*open_store(db.options()));
 }
 
 // -- durability and schema -----------------------------------------------------
@@ -316,4 +405,152 @@ CAF_TEST(closing answers every queued append) {
   auto version = reopened->stream_version("s");
   CAF_REQUIRE(version);
   CAF_CHECK_EQUAL(*version, 100u);
+}
+
+CAF_TEST(a version 1 database migrates to version 2 and keeps its events) {
+  temp_db db;
+  exec(db.path, schema_v1);
+  exec(db.path,
+       "INSERT INTO schema_version(version, applied_ms) VALUES(1, 0);"
+       "INSERT INTO events(position, stream, version, type, schema_version, timestamp_ms,"
+       "  payload, event_id) VALUES(1, 'old', 1, 'created', 1, 1000, '{\"n\":1}', 'old-1');"
+       "INSERT INTO streams(stream, version) VALUES('old', 1);"
+       "INSERT INTO snapshots(stream, version, data) VALUES('old', 1, 'state-1');");
+  auto es = open_store(db.options());
+  CAF_CHECK_EQUAL(query(db.path, "SELECT MAX(version) FROM schema_version"), "2");
+  CAF_CHECK_EQUAL(query(db.path, "SELECT COUNT(*) FROM schema_version"), "2");
+  CAF_CHECK_EQUAL(
+      query(db.path,
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_tags'"),
+      "1");
+  CAF_CHECK_EQUAL(
+      query(db.path, "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'tags'"), "1");
+  auto old = es->read_stream("old", 1, 10);
+  CAF_REQUIRE(old);
+  CAF_REQUIRE_EQUAL(old->size(), 1u);
+  const auto& ev = old->front();
+  CAF_CHECK_EQUAL(ev.position, 1u);
+  CAF_CHECK_EQUAL(ev.type, "created");
+  CAF_CHECK_EQUAL(ev.timestamp_ms, 1000);
+  CAF_CHECK_EQUAL(ev.payload, R"({"n":1})");
+  CAF_CHECK_EQUAL(ev.event_id, "old-1");
+  CAF_CHECK(ev.tags.empty());
+  auto all = es->read_all(1, 10);
+  CAF_REQUIRE(all);
+  CAF_REQUIRE_EQUAL(all->size(), 1u);
+  CAF_CHECK(all->front().tags.empty());
+  auto snapshot = es->load_snapshot("old");
+  CAF_REQUIRE(snapshot && snapshot->has_value());
+  CAF_CHECK_EQUAL((*snapshot)->data, "state-1");
+  // A retry of the old append is still recognised; new events take tags.
+  auto retry = contract::append_sync(*es, "old", store::no_stream,
+                                     {contract::make_event("created", "{}", "old-1")});
+  CAF_REQUIRE(retry);
+  CAF_CHECK(retry->duplicate);
+  auto next = contract::append_sync(*es, "old", 1, {contract::make_tagged("renamed", {"old"})});
+  CAF_REQUIRE(next);
+  CAF_CHECK_EQUAL(next->first_position, 2u);
+  CAF_CHECK_EQUAL(contract::positions_of(contract::read_tag(*es, "old")),
+                  (std::vector<uint64_t>{2}));
+  es.reset();
+  open_store(db.options()).reset();
+  CAF_CHECK_EQUAL(query(db.path, "SELECT COUNT(*) FROM schema_version"), "2");
+}
+
+CAF_TEST(tags survive close and reopen and are indexed once per event) {
+  temp_db db;
+  {
+    auto es = open_store(db.options());
+    CAF_REQUIRE(contract::append_sync(
+        *es, "a", store::no_stream,
+        {contract::make_tagged("x", {"t1", "t2", "t1"}), contract::make_tagged("y", {})}));
+    CAF_REQUIRE(
+        contract::append_sync(*es, "b", store::no_stream, {contract::make_tagged("z", {"t2"})}));
+  }
+  CAF_CHECK_EQUAL(query(db.path, "SELECT COUNT(*) FROM event_tags"), "3");
+  CAF_CHECK_EQUAL(query(db.path, "SELECT COUNT(*) FROM events WHERE tags IS NULL"), "1");
+  auto es = open_store(db.options());
+  auto events = es->read_stream("a", 1, 10);
+  CAF_REQUIRE(events);
+  CAF_REQUIRE_EQUAL(events->size(), 2u);
+  CAF_CHECK_EQUAL(events->at(0).tags, (std::vector<std::string>{"t1", "t2"}));
+  CAF_CHECK(events->at(1).tags.empty());
+  CAF_CHECK_EQUAL(contract::positions_of(contract::read_tag(*es, "t1")),
+                  (std::vector<uint64_t>{1}));
+  CAF_CHECK_EQUAL(contract::positions_of(contract::read_tag(*es, "t2")),
+                  (std::vector<uint64_t>{1, 3}));
+}
+
+// -- asynchronous snapshots and the commit listener -----------------------------
+
+CAF_TEST(save_snapshot_async returns before the snapshot is durable) {
+  temp_db db;
+  auto es = open_store(db.options());
+  contract::snapshot_waiter waiter;
+  {
+    writer_stall stall{*es};
+    es->save_snapshot_async({"cart", 1, "one"}, waiter.done(0));
+    es->save_snapshot_async({"cart", 2, "two"}, waiter.done(1));
+    auto loaded = es->load_snapshot("cart");
+    CAF_REQUIRE(loaded);
+    CAF_CHECK(!loaded->has_value());
+  }
+  auto results = waiter.wait(2);
+  CAF_CHECK(!results[0]);
+  CAF_CHECK(!results[1]);
+  auto loaded = es->load_snapshot("cart");
+  CAF_REQUIRE(loaded && loaded->has_value());
+  CAF_CHECK_EQUAL((*loaded)->data, "two");
+}
+
+CAF_TEST(an async snapshot joins the transaction of queued appends) {
+  temp_db db;
+  auto es = open_store(db.options());
+  auto log = std::make_shared<contract::listener_log>();
+  es->set_commit_listener(contract::listener_log::attach(log));
+  contract::snapshot_waiter waiter;
+  std::atomic<size_t> acked{0};
+  auto count = [&acked](caf::expected<store::append_result> res) {
+    if (res)
+      ++acked;
+  };
+  {
+    // Everything below queues behind the stall and forms the next batch.
+    writer_stall stall{*es};
+    es->append("s", store::no_stream, {contract::make_event("a", "{}")}, count);
+    es->save_snapshot_async({"s", 1, "after-a"}, waiter.done(0));
+    es->append("s", 1, {contract::make_event("b", "{}")}, count);
+    es->append("s", 1, {contract::make_event("conflict", "{}")}, count);
+  }
+  auto results = waiter.wait(1);
+  CAF_CHECK(!results[0]);
+  contract::await_events(*log, 2);
+  CAF_CHECK(contract::wait_until([&] { return acked.load() == 2; }));
+  // The stall's own snapshot committed alone; the batch behind it once.
+  CAF_CHECK_EQUAL(es->stats().transactions, 2u);
+  auto calls = log->calls();
+  CAF_REQUIRE_EQUAL(calls.size(), 1u);
+  CAF_CHECK_EQUAL(contract::positions_of(calls[0]), (std::vector<uint64_t>{1, 2}));
+  CAF_CHECK_EQUAL(calls[0][1].type, "b");
+  auto loaded = es->load_snapshot("s");
+  CAF_REQUIRE(loaded && loaded->has_value());
+  CAF_CHECK_EQUAL((*loaded)->data, "after-a");
+  es->set_commit_listener({});
+}
+
+CAF_TEST(async snapshots queued before closing are written) {
+  temp_db db;
+  auto es = open_store(db.options());
+  contract::snapshot_waiter waiter;
+  constexpr size_t saves = 50;
+  for (size_t i = 1; i <= saves; ++i)
+    es->save_snapshot_async({"s", i, "state-" + std::to_string(i)}, waiter.done(i));
+  es.reset();
+  auto results = waiter.wait(saves);
+  for (auto& [index, err] : results)
+    CAF_CHECK(!err);
+  auto reopened = open_store(db.options());
+  auto loaded = reopened->load_snapshot("s");
+  CAF_REQUIRE(loaded && loaded->has_value());
+  CAF_CHECK_EQUAL((*loaded)->data, "state-" + std::to_string(saves));
 }

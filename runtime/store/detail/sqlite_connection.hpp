@@ -45,6 +45,7 @@ struct sqlite_write_side {
   stmt_ptr original_extent;
   stmt_ptr current_version;
   stmt_ptr insert_event;
+  stmt_ptr insert_tag;
   stmt_ptr upsert_stream;
   stmt_ptr save_snapshot;
 };
@@ -55,13 +56,16 @@ struct sqlite_read_side {
   db_ptr db;
   stmt_ptr read_stream;
   stmt_ptr read_all;
+  stmt_ptr read_tagged;
   stmt_ptr stream_version;
   stmt_ptr load_snapshot;
 };
 
-/// The columns every event query selects, in `collect_events` order.
+/// The columns every event query selects from `events e`, in
+/// `collect_events` order.
 constexpr const char* event_columns =
-    "position, stream, version, type, schema_version, timestamp_ms, payload, event_id";
+    "e.position, e.stream, e.version, e.type, e.schema_version, e.timestamp_ms, e.payload,"
+    " e.event_id, e.tags";
 
 // Resets a statement and drops its bindings when a use of it ends, so the
 // next use starts clean whatever path this one took.

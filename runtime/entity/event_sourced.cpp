@@ -1,0 +1,111 @@
+#include "runtime/entity/event_sourced.hpp"
+
+#include <stdexcept>
+
+#include "runtime/errc.hpp"
+#include "runtime/type_ids.hpp"
+
+namespace griddle::entity {
+
+event_sourced_behavior::event_sourced_behavior(const stored_state& st)
+    : stored_(st.found ? st.data : std::string{}), found_(st.found) {}
+
+caf::behavior event_sourced_behavior::make_behavior(entity_context& ctx) {
+  ctx_ = &ctx;
+  stream_ = to_string(ctx.ref());
+  if (found_) {
+    auto doc = nlohmann::json::parse(stored_, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("v") || !doc.contains("s"))
+      throw std::runtime_error("corrupt snapshot of " + stream_);
+    version_ = doc["v"].get<uint64_t>();
+    load_state(doc["s"]);
+  }
+  stored_.clear();
+  stored_.shrink_to_fit();
+  auto result = handlers(ctx);
+  // Requested before the first message is handled; `await` holds every other
+  // message until the replay is done.
+  replay_from(version_ + 1);
+  return result;
+}
+
+void event_sourced_behavior::replay_from(uint64_t from_version) {
+  auto* self = ctx_->self();
+  self->request(ctx_->store(), event_store_timeout, read_atom_v, stream_, from_version,
+                replay_page_size)
+      .await(
+          [this](std::vector<store::recorded_event>& events) {
+            for (auto& ev : events) {
+              if (ev.version != version_ + 1)
+                throw std::runtime_error("gap in stream " + stream_ + ": expected version " +
+                                         std::to_string(version_ + 1) + ", read " +
+                                         std::to_string(ev.version));
+              apply(ev, nlohmann::json::parse(ev.payload));
+              ++version_;
+            }
+            if (events.size() == replay_page_size)
+              replay_from(version_ + 1);
+          },
+          [this](caf::error& err) { ctx_->self()->quit(err); });
+}
+
+void event_sourced_behavior::append(std::vector<new_event> events,
+                                    std::function<void(const caf::error&)> done) {
+  if (events.empty()) {
+    done(caf::none);
+    return;
+  }
+  std::vector<store::event_data> data;
+  data.reserve(events.size());
+  for (auto& ev : events) {
+    store::event_data x;
+    x.type = ev.type;
+    x.schema_version = ev.schema_version;
+    x.payload = ev.data.dump();
+    x.tags = ev.tags;
+    data.push_back(std::move(x));
+  }
+  auto* self = ctx_->self();
+  self->request(ctx_->store(), event_store_timeout, append_atom_v, stream_, version_,
+                std::move(data))
+      .await(
+          [this, events = std::move(events), done](store::append_result& res) {
+            auto now = store::unix_now_ms();
+            for (size_t i = 0; i < events.size(); ++i) {
+              store::recorded_event rec;
+              rec.position = res.first_position + i;
+              rec.stream = stream_;
+              rec.version = version_ + 1;
+              rec.type = events[i].type;
+              rec.schema_version = events[i].schema_version;
+              rec.timestamp_ms = now;
+              rec.tags = events[i].tags;
+              apply(rec, events[i].data);
+              ++version_;
+            }
+            applied(events.size());
+            done(caf::none);
+          },
+          [this, done](caf::error& err) {
+            done(err);
+            // The stream may or may not hold the events now: start over from the store.
+            ctx_->self()->quit(err);
+          });
+}
+
+void event_sourced_behavior::applied(uint64_t count) {
+  since_snapshot_ += count;
+  if (snapshot_every_ != 0 && since_snapshot_ >= snapshot_every_) {
+    since_snapshot_ = 0;
+    ctx_->persist();
+  }
+}
+
+std::string event_sourced_behavior::snapshot() const {
+  nlohmann::json doc;
+  doc["v"] = version_;
+  doc["s"] = save_state();
+  return doc.dump();
+}
+
+}  // namespace griddle::entity
