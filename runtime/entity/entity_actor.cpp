@@ -81,7 +81,10 @@ entity_actor::entity_actor(caf::actor_config& cfg, activation_args args)
 }
 
 void entity_actor::persist() {
+  if (!args_.behavior->needs_save())
+    return;
   send(args_.store, save_atom_v, args_.ref, args_.behavior->snapshot());
+  args_.behavior->saved();
 }
 
 caf::behavior entity_actor::make_behavior() {

@@ -59,6 +59,14 @@ class entity_behavior {
 
   /// Serialises the state; the factory must rebuild an equal state from it.
   virtual std::string snapshot() const = 0;
+
+  /// Whether `persist` has anything to write: false skips the save, e.g.
+  /// for an entity that never got an event or is unchanged since its last
+  /// snapshot.
+  virtual bool needs_save() const { return true; }
+
+  /// Called after the runtime handed `snapshot()` to the store.
+  virtual void saved() {}
 };
 
 /// Builds an activation from the stored state (`found` is false for a new

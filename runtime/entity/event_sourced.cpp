@@ -18,6 +18,7 @@ caf::behavior event_sourced_behavior::make_behavior(entity_context& ctx) {
     if (doc.is_discarded() || !doc.is_object() || !doc.contains("v") || !doc.contains("s"))
       throw std::runtime_error("corrupt snapshot of " + stream_);
     version_ = doc["v"].get<uint64_t>();
+    saved_version_ = version_;
     load_state(doc["s"]);
   }
   stored_.clear();

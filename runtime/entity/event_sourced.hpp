@@ -103,6 +103,8 @@ class event_sourced_behavior : public entity_behavior {
 
   caf::behavior make_behavior(entity_context& ctx) final;
   std::string snapshot() const final;
+  bool needs_save() const final { return version_ != saved_version_; }
+  void saved() final { saved_version_ = version_; }
 
  private:
   void replay_from(uint64_t from_version);
@@ -112,6 +114,8 @@ class event_sourced_behavior : public entity_behavior {
   std::string stored_;
   bool found_ = false;
   uint64_t version_ = 0;
+  /// The version of the newest snapshot written or loaded.
+  uint64_t saved_version_ = 0;
   uint64_t snapshot_every_ = 200;
   uint64_t since_snapshot_ = 0;
   entity_context* ctx_ = nullptr;

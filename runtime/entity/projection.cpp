@@ -29,6 +29,7 @@ caf::behavior projection_behavior::make_behavior(entity_context& ctx) {
     if (doc.is_discarded() || !doc.is_object() || !doc.contains("p") || !doc.contains("s"))
       throw std::runtime_error("corrupt snapshot of projection " + to_string(ctx.ref()));
     position_ = doc["p"].get<uint64_t>();
+    saved_position_ = position_;
     load_state(doc["s"]);
   }
   stored_.clear();
@@ -89,14 +90,14 @@ entity_type make_projection_type(std::string name, std::vector<std::string> even
                                  projection_factory factory, std::string tag_prefix) {
   if (!factory)
     throw std::invalid_argument("projection " + name + " needs a factory");
-  auto types = std::make_shared<const std::set<std::string>>(event_types.begin(),
-                                                              event_types.end());
+  auto types =
+      std::make_shared<const std::set<std::string>>(event_types.begin(), event_types.end());
   entity_type result;
   result.name = std::move(name);
   result.subscribes_to = std::move(event_types);
   result.tag_prefix = std::move(tag_prefix);
   result.factory = [types, factory = std::move(factory)](const entity_ref& ref,
-                                                          const stored_state& st) {
+                                                         const stored_state& st) {
     auto behavior = factory(ref, st);
     behavior->subscribe(types);
     return std::unique_ptr<entity_behavior>{std::move(behavior)};

@@ -62,6 +62,8 @@ class projection_behavior : public entity_behavior {
 
   caf::behavior make_behavior(entity_context& ctx) final;
   std::string snapshot() const final;
+  bool needs_save() const final { return position_ != saved_position_; }
+  void saved() final { saved_position_ = position_; }
 
  private:
   /// Applies `ev` if it is new and of a subscribed type.
@@ -71,14 +73,16 @@ class projection_behavior : public entity_behavior {
   std::string stored_;
   bool found_ = false;
   uint64_t position_ = 0;
+  /// The position of the newest snapshot written or loaded.
+  uint64_t saved_position_ = 0;
   uint64_t duplicates_ = 0;
   uint64_t since_snapshot_ = 0;
   std::shared_ptr<const std::set<std::string>> types_;
   entity_context* ctx_ = nullptr;
 };
 
-using projection_factory = std::function<std::unique_ptr<projection_behavior>(
-    const entity_ref&, const stored_state&)>;
+using projection_factory =
+    std::function<std::unique_ptr<projection_behavior>(const entity_ref&, const stored_state&)>;
 
 /// The registration of a projection type that reads `event_types` from
 /// events tagged with its keys (see `entity_type::tag_prefix`).

@@ -13,10 +13,10 @@
 #include "runtime/entity/entity_host.hpp"
 #include "runtime/entity/projector.hpp"
 #include "runtime/errc.hpp"
+#include "runtime/node/node_actor.hpp"
 #include "runtime/store/event_store_actor.hpp"
 #include "runtime/store/memory_event_store.hpp"
 #include "runtime/store/sqlite_event_store.hpp"
-#include "runtime/node/node_actor.hpp"
 #include "runtime/supervision/supervisor.hpp"
 #include "runtime/type_ids.hpp"
 
@@ -51,8 +51,8 @@ caf::expected<std::shared_ptr<store::event_store>> open_event_store(const node_c
     return std::shared_ptr<store::event_store>{std::make_shared<store::memory_event_store>()};
   store::sqlite_options opts;
   opts.path = cfg.store.substr(7);
-  opts.synchronous =
-      cfg.store_sync == "normal" ? store::sqlite_synchronous::normal : store::sqlite_synchronous::full;
+  opts.synchronous = cfg.store_sync == "normal" ? store::sqlite_synchronous::normal
+                                                : store::sqlite_synchronous::full;
   auto dir = std::filesystem::path{opts.path}.parent_path();
   std::error_code ec;
   if (!dir.empty() && !std::filesystem::create_directories(dir, ec) && ec)
@@ -81,8 +81,7 @@ caf::error node::start() {
                              return store;
                            }});
   spec.children.push_back({"projector", [this](caf::actor_system& sys) {
-                             return entity::spawn_projector(sys, types_, *router_,
-                                                            current_store());
+                             return entity::spawn_projector(sys, types_, *router_, current_store());
                            }});
   std::vector<std::string> names;
   for (auto* type : types_.all()) {

@@ -1,6 +1,7 @@
 // One running node: the event store and its actor, the root supervisor with
 // the projector and one entity host per registered type under it, the router,
-// and the node actor published on the network. `run_node` is the whole `griddle-node` program behind `main`.
+// and the node actor published on the network. `run_node` is the whole `griddle-node` program
+// behind `main`.
 //
 // Shutdown order: the root supervisor stops its children in reverse start
 // order (entity hosts passivate their entities, which save their snapshots,

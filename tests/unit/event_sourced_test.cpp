@@ -5,6 +5,7 @@
 
 #include <caf/test/unit_test.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -112,10 +113,10 @@ struct fixture {
       return std::make_unique<wallet>(st);
     };
     types.add(std::move(w));
-    types.add(entity::make_projection_type(
-        "ledger", {"deposited"}, [](const entity_ref&, const entity::stored_state& st) {
-          return std::make_unique<ledger>(st);
-        }));
+    types.add(entity::make_projection_type("ledger", {"deposited"},
+                                           [](const entity_ref&, const entity::stored_state& st) {
+                                             return std::make_unique<ledger>(st);
+                                           }));
     for (auto* t : types.all())
       hosts.push_back(entity::spawn_entity_host(sys, *t, *router, store));
     projector = entity::spawn_projector(sys, types, *router, store);
@@ -230,8 +231,9 @@ CAF_TEST(commands sent together see each other s effects) {
   for (int i = 0; i < 10; ++i)
     senders.emplace_back([&] {
       caf::scoped_actor s{sys};
-      router->request(s.ptr(), entity_ref{"wallet", "w4"}, std::chrono::seconds(10),
-                      caf::sub_atom_v, int64_t{3})
+      router
+          ->request(s.ptr(), entity_ref{"wallet", "w4"}, std::chrono::seconds(10), caf::sub_atom_v,
+                    int64_t{3})
           .receive([&](int64_t) { ++ok; },
                    [&](caf::error& err) { refused += is(err, errc::conflict) ? 1 : 0; });
     });
@@ -292,6 +294,27 @@ CAF_TEST(a projection restarted from its snapshot catches up) {
   CAF_CHECK_EQUAL(ask("w9", caf::add_atom_v, int64_t{2}, std::string{"p7"}), int64_t{3});
   CAF_CHECK(eventually([&] { return total_of("p7") == 3; }));
   CAF_CHECK_EQUAL(count_of("p7"), 2u);
+}
+
+CAF_TEST(only entities with new events save a snapshot when they stop) {
+  CAF_CHECK_EQUAL(ask("w10", caf::get_atom_v), int64_t{0});
+  CAF_CHECK_EQUAL(ask("w11", caf::add_atom_v, int64_t{2}, std::string{"p"}), int64_t{2});
+  // Stopping the host passivates both; each passivation may save a snapshot.
+  auto host = router->host("wallet");
+  CAF_REQUIRE(host);
+  stop(host);
+  hosts.erase(std::find(hosts.begin(), hosts.end(), host));
+  auto snapshot_of = [&](const std::string& key) {
+    entity::stored_state result;
+    self->request(store, std::chrono::seconds(10), load_atom_v, entity_ref{"wallet", key})
+        .receive([&](entity::stored_state& st) { result = std::move(st); }, [&](caf::error&) {});
+    return result;
+  };
+  CAF_CHECK(eventually([&] { return snapshot_of("w11").found; }));
+  auto saved = snapshot_of("w11");
+  auto version = nlohmann::json::parse(saved.data)["v"].get<uint64_t>();
+  CAF_CHECK_EQUAL(version, 1u);
+  CAF_CHECK(!snapshot_of("w10").found);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,83 @@
+// Glue between a projection's state, written as a plain class, and the
+// runtime's projection actor. The state class is testable without actors:
+//
+//   class State {
+//    public:
+//     static std::vector<std::string> event_types();   // what it reads
+//     void apply(const store::recorded_event& ev, const nlohmann::json& data);
+//     nlohmann::json to_json() const;                    // snapshot
+//     void from_json(const nlohmann::json& doc);         // restore
+//   };
+//
+// `make_state_projection` registers it with query handlers that read the
+// state; `fold_events` rebuilds a state from events the way the projection
+// does (only the subscribed types), e.g. from the store's tag index.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/behavior.hpp>
+#include <nlohmann/json.hpp>
+
+#include "runtime/entity/projection.hpp"
+
+namespace griddle::actors {
+
+/// Builds the query handlers of one activation; they may keep `state` by
+/// reference (it lives as long as the activation).
+template <class State>
+using query_factory = std::function<caf::behavior(const State& state, entity::entity_context&)>;
+
+template <class State>
+class state_projection final : public entity::projection_behavior {
+ public:
+  state_projection(const entity::stored_state& st, State state, query_factory<State> queries)
+      : projection_behavior(st), state_(std::move(state)), queries_(std::move(queries)) {}
+
+  void apply(const store::recorded_event& ev, const nlohmann::json& data) override {
+    state_.apply(ev, data);
+  }
+
+  nlohmann::json save_state() const override { return state_.to_json(); }
+
+  void load_state(const nlohmann::json& doc) override { state_.from_json(doc); }
+
+  caf::behavior handlers(entity::entity_context& ctx) override { return queries_(state_, ctx); }
+
+ private:
+  State state_;
+  query_factory<State> queries_;
+};
+
+/// The registration of projection type `name` whose activations hold a
+/// `State` made by `make_state(ref)`.
+template <class State>
+entity::entity_type make_state_projection(std::string name,
+                                          std::function<State(const entity_ref&)> make_state,
+                                          query_factory<State> queries,
+                                          std::string tag_prefix = {}) {
+  auto factory = [make_state = std::move(make_state), queries = std::move(queries)](
+                     const entity_ref& ref, const entity::stored_state& st) {
+    return std::make_unique<state_projection<State>>(st, make_state(ref), queries);
+  };
+  return entity::make_projection_type(std::move(name), State::event_types(), std::move(factory),
+                                      std::move(tag_prefix));
+}
+
+/// Applies the events of `events` whose type `State` reads, in order, to `state`.
+template <class State>
+State fold_events(State state, const std::vector<store::recorded_event>& events) {
+  auto types = State::event_types();
+  std::set<std::string> wanted(types.begin(), types.end());
+  for (auto& ev : events)
+    if (wanted.count(ev.type) != 0)
+      state.apply(ev, nlohmann::json::parse(ev.payload));
+  return state;
+}
+
+}  // namespace griddle::actors
