@@ -11,6 +11,10 @@
 //
 // Projections are updated asynchronously; use `eventually` to wait for a
 // condition. Call `check`-style assertions from the test's thread only.
+//
+// Helpers the suites share: `field_of` (the field a validation error names),
+// `world.act(...)` (a relation command that must succeed), and
+// `world.tags_of` / `world.payload_field` (copies, safe to check).
 #pragma once
 
 #include <atomic>
@@ -23,14 +27,18 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 
 #include "actors/application.hpp"
 #include "actors/credentials.hpp"
 #include "actors/password_hasher.hpp"
+#include "actors/social_types.hpp"
 #include "runtime/entity/entity_host.hpp"
 #include "runtime/entity/entity_router.hpp"
 #include "runtime/entity/event_sourced.hpp"
 #include "runtime/entity/projector.hpp"
+#include "runtime/errc.hpp"
 #include "runtime/store/event_store_actor.hpp"
 #include "runtime/store/memory_event_store.hpp"
 #include "test_config.hpp"
@@ -38,6 +46,18 @@
 namespace griddle::test {
 
 using names = std::vector<std::string>;
+
+// -- errors -----------------------------------------------------------------------
+
+/// The field a validation error names, or "" for any other error.
+inline std::string field_of(const caf::error& err) {
+  if (!is(err, errc::validation_failed) ||
+      !err.context().match_elements<std::string, std::string>())
+    return {};
+  return err.context().get_as<std::string>(0);
+}
+
+// -- the world ----------------------------------------------------------------------
 
 struct app_config : test_config {
   app_config() {
@@ -79,14 +99,8 @@ class app_world {
   /// earlier. Returns false when the store refused them.
   bool given(const std::string& stream, const std::vector<entity::new_event>& events) {
     std::vector<store::event_data> data;
-    for (auto& ev : events) {
-      store::event_data x;
-      x.type = ev.type;
-      x.schema_version = ev.schema_version;
-      x.payload = ev.data.dump();
-      x.tags = ev.tags;
-      data.push_back(std::move(x));
-    }
+    for (auto& ev : events)
+      data.push_back(entity::to_event_data(ev));
     bool ok = false;
     self_->request(store_, ask_timeout, append_atom_v, stream, store::any_version, std::move(data))
         .receive([&](store::append_result&) { ok = true; }, [&](caf::error&) { ok = false; });
@@ -113,6 +127,16 @@ class app_world {
     return result;
   }
 
+  /// Sends the relation command `atom` about `target` to activity/<by>,
+  /// requires success, then advances the clock by a second.
+  template <class Atom>
+  void act(Atom atom, const std::string& by, const std::string& target) {
+    auto reply = ask<actors::relation_state>(entity_ref{"activity", by}, atom, target);
+    if (!reply)
+      CAF_FAIL("command failed: " << sys_.render(reply.error()));
+    advance(std::chrono::seconds(1));
+  }
+
   // -- then -----------------------------------------------------------------------
 
   /// Every event of `stream`, in order.
@@ -135,6 +159,19 @@ class app_world {
     if (version == 0 || version > all.size())
       return nullptr;
     return nlohmann::json::parse(all[version - 1].payload);
+  }
+
+  /// The tags of `stream`'s event at `version` (1-based), copied: the
+  /// checks must not refer into temporaries.
+  names tags_of(const std::string& stream, size_t version) {
+    auto all = events_of(stream);
+    return version >= 1 && version <= all.size() ? all[version - 1].tags : names{};
+  }
+
+  /// One field of the payload of `stream`'s event at `version`, copied.
+  nlohmann::json payload_field(const std::string& stream, uint64_t version, const char* key) {
+    auto payload = payload_of(stream, version);
+    return payload.is_object() && payload.contains(key) ? payload[key] : nlohmann::json{};
   }
 
   /// Polls `pred` every 5 ms until it holds or `timeout` passes.

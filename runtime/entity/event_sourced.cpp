@@ -7,6 +7,15 @@
 
 namespace griddle::entity {
 
+store::event_data to_event_data(const new_event& ev) {
+  store::event_data result;
+  result.type = ev.type;
+  result.schema_version = ev.schema_version;
+  result.payload = ev.data.dump();
+  result.tags = ev.tags;
+  return result;
+}
+
 event_sourced_behavior::event_sourced_behavior(const stored_state& st)
     : stored_(st.found ? st.data : std::string{}), found_(st.found) {}
 
@@ -58,14 +67,8 @@ void event_sourced_behavior::append(std::vector<new_event> events,
   }
   std::vector<store::event_data> data;
   data.reserve(events.size());
-  for (auto& ev : events) {
-    store::event_data x;
-    x.type = ev.type;
-    x.schema_version = ev.schema_version;
-    x.payload = ev.data.dump();
-    x.tags = ev.tags;
-    data.push_back(std::move(x));
-  }
+  for (auto& ev : events)
+    data.push_back(to_event_data(ev));
   auto* self = ctx_->self();
   self->request(ctx_->store(), event_store_timeout, append_atom_v, stream_, version_,
                 std::move(data))

@@ -48,6 +48,9 @@ struct new_event {
   uint32_t schema_version = 1;
 };
 
+/// The event as the store takes it (payload rendered as JSON text).
+store::event_data to_event_data(const new_event& ev);
+
 /// Base of an event-sourced entity's behaviour; the application derives from
 /// it and implements the four hooks.
 class event_sourced_behavior : public entity_behavior {

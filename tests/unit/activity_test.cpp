@@ -16,18 +16,11 @@
 using namespace griddle;
 using namespace griddle::actors;
 using griddle::test::app_world;
+using griddle::test::field_of;
 using griddle::test::names;
 using nlohmann::json;
 
 namespace {
-
-/// The field a validation error names, or "" for any other error.
-std::string field_of(const caf::error& err) {
-  if (!is(err, errc::validation_failed) || err.context().empty() ||
-      !err.context().match_element<std::string>(0))
-    return {};
-  return err.context().get_as<std::string>(0);
-}
 
 entity::new_event relation_event(const char* type, const std::string& by, const std::string& target,
                                  int64_t at_ms) {

@@ -15,18 +15,11 @@
 using namespace griddle;
 using namespace griddle::actors;
 using griddle::test::app_world;
+using griddle::test::field_of;
 using griddle::test::names;
 using nlohmann::json;
 
 namespace {
-
-/// The field a validation error names, or "" for any other error.
-std::string field_of(const caf::error& err) {
-  if (!is(err, errc::validation_failed) || err.context().empty() ||
-      !err.context().match_element<std::string>(0))
-    return {};
-  return err.context().get_as<std::string>(0);
-}
 
 std::string repeat(const std::string& unit, size_t n) {
   std::string result;

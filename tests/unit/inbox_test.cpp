@@ -15,16 +15,10 @@
 using namespace griddle;
 using namespace griddle::actors;
 using griddle::test::app_world;
+using griddle::test::field_of;
 using nlohmann::json;
 
 namespace {
-
-std::string field_of(const caf::error& err) {
-  if (!is(err, errc::validation_failed) || err.context().empty() ||
-      !err.context().match_element<std::string>(0))
-    return {};
-  return err.context().get_as<std::string>(0);
-}
 
 entity_ref inbox_of(const std::string& user) {
   return {"inbox", user};

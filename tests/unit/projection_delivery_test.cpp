@@ -42,15 +42,6 @@ struct fixture {
     return world.ask<T>(ref, xs...);
   }
 
-  /// Sends a command to activity/<by> and requires success.
-  template <class Atom>
-  void act(Atom atom, const std::string& by, const std::string& target) {
-    auto reply = world.ask<relation_state>(entity_ref{"activity", by}, atom, target);
-    if (!reply)
-      CAF_FAIL("command failed: " << world.sys().render(reply.error()));
-    world.advance(std::chrono::seconds(1));
-  }
-
   /// The live snapshot {"p": position, "s": state} of an active projection; null if none.
   json peek(const entity_ref& ref) {
     json result;
@@ -135,18 +126,18 @@ struct fixture {
 
   /// A history that touches every social projection of user 1.
   void drive_history() {
-    act(like_atom_v, "1", "2");
-    act(like_atom_v, "2", "1");
-    act(like_atom_v, "3", "1");
-    act(like_atom_v, "1", "3");
-    act(unlike_atom_v, "3", "1");
-    act(favourite_atom_v, "2", "1");
-    act(favourite_atom_v, "1", "4");
-    act(unfavourite_atom_v, "1", "4");
-    act(visit_atom_v, "2", "1");
-    act(visit_atom_v, "3", "1");
+    world.act(like_atom_v, "1", "2");
+    world.act(like_atom_v, "2", "1");
+    world.act(like_atom_v, "3", "1");
+    world.act(like_atom_v, "1", "3");
+    world.act(unlike_atom_v, "3", "1");
+    world.act(favourite_atom_v, "2", "1");
+    world.act(favourite_atom_v, "1", "4");
+    world.act(unfavourite_atom_v, "1", "4");
+    world.act(visit_atom_v, "2", "1");
+    world.act(visit_atom_v, "3", "1");
     world.advance(std::chrono::hours(24));
-    act(visit_atom_v, "2", "1");
+    world.act(visit_atom_v, "2", "1");
     given_photo("2", "1", "p1");
     CAF_REQUIRE(world.given("conversation/1~2",
                             {{events::message_sent,
@@ -158,7 +149,7 @@ struct fixture {
                              {events::messages_read, {{"by", "1"}, {"up_to_seq", 1}}, {"1"}}}));
     CAF_REQUIRE(
         world.ask<int64_t>(entity_ref{"activity", "1"}, alerts_seen_atom_v, std::string{"likes"}));
-    act(like_atom_v, "4", "1");
+    world.act(like_atom_v, "4", "1");
     given_session("1", events::session_started, "created_ms");
     given_session("2", events::session_started, "created_ms");
     given_session("2", events::session_ended, "ended_ms");
@@ -302,9 +293,9 @@ CAF_TEST(events appended while a projection is inactive are there when it activa
 
 CAF_TEST(a crashed projection restarts with every event) {
   entity_ref likes{"likes", "1"};
-  act(like_atom_v, "2", "1");
+  world.act(like_atom_v, "2", "1");
   activate(likes);
-  act(like_atom_v, "3", "1");
+  world.act(like_atom_v, "3", "1");
   CAF_REQUIRE(app_world::eventually([&] {
     auto x = ask<relations_view>(likes, caf::get_atom_v);
     return x && x->received_count == 2;
@@ -316,10 +307,10 @@ CAF_TEST(a crashed projection restarts with every event) {
   world.self()->receive([](caf::down_msg&) {}, caf::after(std::chrono::seconds(10)) >>
                                                    [] { CAF_FAIL("no down message"); });
   // While it restarts: more events, through the entity and directly.
-  act(like_atom_v, "4", "1");
+  world.act(like_atom_v, "4", "1");
   CAF_REQUIRE(world.given(
       "activity/5", {{events::liked, {{"by", "5"}, {"target", "1"}, {"at_ms", 5}}, {"5", "1"}}}));
-  act(unlike_atom_v, "2", "1");
+  world.act(unlike_atom_v, "2", "1");
   caf::expected<relations_view> after{caf::error{}};
   CAF_CHECK(app_world::eventually([&] {
     after = ask<relations_view>(likes, caf::get_atom_v);

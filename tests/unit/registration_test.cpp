@@ -20,14 +20,6 @@ using namespace griddle::test;
 
 namespace {
 
-/// The field a validation error names, or "" for any other error.
-std::string field_of(const caf::error& err) {
-  if (!is(err, errc::validation_failed) ||
-      !err.context().match_elements<std::string, std::string>())
-    return {};
-  return err.context().get_as<std::string>(0);
-}
-
 struct fixture {
   app_world world;
 
@@ -94,19 +86,6 @@ struct fixture {
         n += ev.type == type ? 1 : 0;
     return n;
   }
-
-  /// The tags of `stream`'s event at `version` (1-based), copied: the
-  /// checks must not refer into temporaries.
-  names tags_of(const std::string& stream, size_t version) {
-    auto all = world.events_of(stream);
-    return version >= 1 && version <= all.size() ? all[version - 1].tags : names{};
-  }
-
-  /// One field of the payload of `stream`'s event at `version`, copied.
-  nlohmann::json payload_field(const std::string& stream, uint64_t version, const char* key) {
-    auto payload = world.payload_of(stream, version);
-    return payload.is_object() && payload.contains(key) ? payload[key] : nlohmann::json{};
-  }
 };
 
 }  // namespace
@@ -124,7 +103,7 @@ CAF_TEST(a valid registration claims the address and creates the user) {
   CAF_CHECK(!id->empty());
   CAF_CHECK(std::all_of(id->begin(), id->end(), [](char c) { return c >= '0' && c <= '9'; }));
   CAF_CHECK_EQUAL(world.types_of("email/ann@example.com"), (names{events::email_claimed}));
-  CAF_CHECK_EQUAL(payload_field("email/ann@example.com", 1, "user_id"), *id);
+  CAF_CHECK_EQUAL(world.payload_field("email/ann@example.com", 1, "user_id"), *id);
   CAF_CHECK_EQUAL(world.types_of("user/" + *id), (names{events::user_registered}));
   auto user = world.payload_of("user/" + *id, 1);
   CAF_CHECK_EQUAL(user["email"], "ann@example.com");
@@ -137,7 +116,7 @@ CAF_TEST(a valid registration claims the address and creates the user) {
   auto hash = user["password_hash"].get<std::string>();
   CAF_CHECK_EQUAL(hash.rfind("$argon2id$", 0), 0u);
   CAF_CHECK(verify_password(hash, "correct horse battery"));
-  CAF_CHECK_EQUAL(tags_of("user/" + *id, 1), (names{*id}));
+  CAF_CHECK_EQUAL(world.tags_of("user/" + *id, 1), (names{*id}));
   auto prof = world.ask<profile>(entity_ref{"user", *id}, caf::get_atom_v);
   CAF_REQUIRE(prof);
   CAF_CHECK_EQUAL(prof->name, "Ann");
@@ -276,7 +255,7 @@ CAF_TEST(eight concurrent registrations of one address yield one success) {
   for (auto& err : errors)
     CAF_CHECK(is(err, errc::conflict));
   CAF_CHECK_EQUAL(world.types_of("email/ann@example.com"), (names{events::email_claimed}));
-  CAF_CHECK_EQUAL(payload_field("email/ann@example.com", 1, "user_id"), ids[0]);
+  CAF_CHECK_EQUAL(world.payload_field("email/ann@example.com", 1, "user_id"), ids[0]);
   CAF_CHECK_EQUAL(count_events(events::user_registered), 1u);
 }
 

@@ -63,18 +63,6 @@ struct fixture {
 
   std::chrono::milliseconds ttl() { return world.services().session_ttl; }
   std::chrono::milliseconds renew_every() { return world.services().session_renew_every; }
-  /// The tags of `stream`'s event at `version` (1-based), copied: the
-  /// checks must not refer into temporaries.
-  names tags_of(const std::string& stream, size_t version) {
-    auto all = world.events_of(stream);
-    return version >= 1 && version <= all.size() ? all[version - 1].tags : names{};
-  }
-
-  /// One field of the payload of `stream`'s event at `version`, copied.
-  nlohmann::json payload_field(const std::string& stream, uint64_t version, const char* key) {
-    auto payload = world.payload_of(stream, version);
-    return payload.is_object() && payload.contains(key) ? payload[key] : nlohmann::json{};
-  }
 };
 
 }  // namespace
@@ -96,7 +84,7 @@ CAF_TEST(login starts a session whose token authenticates) {
                         {"session_id", id_of(token)},
                         {"created_ms", world.now_ms()},
                         {"expires_ms", world.now_ms() + ttl().count()}}));
-  CAF_CHECK_EQUAL(tags_of(stream, 1),
+  CAF_CHECK_EQUAL(world.tags_of(stream, 1),
                   (names{"42", online_tag("42", world.services().online_shards)}));
   auto user = authenticate(token);
   CAF_REQUIRE(user);
@@ -173,7 +161,7 @@ CAF_TEST(use renews the session at most once per renew interval) {
                         {"session_id", id_of(token)},
                         {"seen_ms", world.now_ms()},
                         {"expires_ms", world.now_ms() + ttl().count()}}));
-  CAF_CHECK_EQUAL(tags_of(stream, 2),
+  CAF_CHECK_EQUAL(world.tags_of(stream, 2),
                   (names{"42", online_tag("42", world.services().online_shards)}));
   CAF_CHECK(authenticate(token));
   world.advance(renew_every() / 2);
@@ -205,7 +193,7 @@ CAF_TEST(only the owner may revoke a session) {
   CAF_CHECK(authenticate(token));
   CAF_CHECK_EQUAL(world.tell(session_of(token), revoke_atom_v, std::string{"42"}), caf::error{});
   CAF_CHECK_EQUAL(world.types_of(stream), (names{events::session_started, events::session_ended}));
-  CAF_CHECK_EQUAL(payload_field(stream, 2, "reason"), "revoked");
+  CAF_CHECK_EQUAL(world.payload_field(stream, 2, "reason"), "revoked");
   CAF_CHECK(!authenticate(token));
   auto unknown = new_session_token();
   CAF_CHECK(is(world.tell(session_of(unknown), revoke_atom_v, std::string{"42"}), errc::not_found));
@@ -257,7 +245,7 @@ CAF_TEST(the owner revokes a session by its id) {
   // then
   CAF_CHECK_EQUAL(world.types_of(stream_of(token)),
                   (names{events::session_started, events::session_ended}));
-  CAF_CHECK_EQUAL(payload_field(stream_of(token), 2, "reason"), "revoked");
+  CAF_CHECK_EQUAL(world.payload_field(stream_of(token), 2, "reason"), "revoked");
   CAF_CHECK(!authenticate(token));
   CAF_CHECK(app_world::eventually([&] { return sessions().empty(); }));
 }

@@ -310,15 +310,6 @@ struct fixture {
     return ok;
   }
 
-  /// Sends a command to activity/<by> and requires success.
-  template <class Atom>
-  void act(Atom atom, const std::string& by, const std::string& target) {
-    auto reply = world.ask<relation_state>(entity_ref{"activity", by}, atom, target);
-    if (!reply)
-      CAF_FAIL("command failed: " << world.sys().render(reply.error()));
-    world.advance(std::chrono::seconds(1));
-  }
-
   void seen(const std::string& by, const std::string& kind) {
     auto reply = world.ask<int64_t>(entity_ref{"activity", by}, alerts_seen_atom_v, kind);
     if (!reply)
@@ -353,15 +344,15 @@ CAF_TEST_FIXTURE_SCOPE(queried_projections, fixture)
 
 CAF_TEST(likes and matches follow like commands) {
   auto t0 = world.now_ms();
-  act(like_atom_v, "1", "2");
-  act(like_atom_v, "2", "1");
-  act(like_atom_v, "1", "3");
-  act(like_atom_v, "4", "2");
+  world.act(like_atom_v, "1", "2");
+  world.act(like_atom_v, "2", "1");
+  world.act(like_atom_v, "1", "3");
+  world.act(like_atom_v, "4", "2");
   // given, received, matches, then their counts
   relations_view one{
       {{"3", t0 + 2000}, {"2", t0}}, {{"2", t0 + 1000}}, {{"2", t0 + 1000}}, 2, 1, 1};
   CAF_CHECK(settles(one, entity_ref{"likes", "1"}, caf::get_atom_v));
-  act(unlike_atom_v, "2", "1");
+  world.act(unlike_atom_v, "2", "1");
   relations_view two{{}, {{"4", t0 + 3000}, {"1", t0}}, {}, 0, 2, 0};
   CAF_CHECK(settles(two, entity_ref{"likes", "2"}, caf::get_atom_v));
   relations_view two_cut = two;
@@ -371,20 +362,20 @@ CAF_TEST(likes and matches follow like commands) {
 
 CAF_TEST(favourites follow favourite commands) {
   auto t0 = world.now_ms();
-  act(favourite_atom_v, "1", "2");
-  act(favourite_atom_v, "3", "1");
-  act(like_atom_v, "1", "4");
+  world.act(favourite_atom_v, "1", "2");
+  world.act(favourite_atom_v, "3", "1");
+  world.act(like_atom_v, "1", "4");
   relations_view one{{{"2", t0}}, {{"3", t0 + 1000}}, {}, 1, 1, 0};
   CAF_CHECK(settles(one, entity_ref{"favourites", "1"}, caf::get_atom_v));
 }
 
 CAF_TEST(visitors follow visits once per visitor and day) {
   auto t0 = world.now_ms();
-  act(visit_atom_v, "2", "1");
-  act(visit_atom_v, "3", "1");
-  act(visit_atom_v, "2", "1");  // same day: not recorded
+  world.act(visit_atom_v, "2", "1");
+  world.act(visit_atom_v, "3", "1");
+  world.act(visit_atom_v, "2", "1");  // same day: not recorded
   world.advance(std::chrono::hours(24));
-  act(visit_atom_v, "2", "1");
+  world.act(visit_atom_v, "2", "1");
   auto ref = entity_ref{"visitors", "1"};
   caf::expected<visitors_page> all{caf::error{}};
   CAF_CHECK(app_world::eventually([&] {
@@ -408,11 +399,11 @@ CAF_TEST(visitors follow visits once per visitor and day) {
 }
 
 CAF_TEST(the feed follows activity and photos of favourites) {
-  act(like_atom_v, "2", "1");
-  act(visit_atom_v, "3", "1");
-  act(favourite_atom_v, "1", "4");
-  act(favourite_atom_v, "4", "1");
-  act(like_atom_v, "1", "2");
+  world.act(like_atom_v, "2", "1");
+  world.act(visit_atom_v, "3", "1");
+  world.act(favourite_atom_v, "1", "4");
+  world.act(favourite_atom_v, "4", "1");
+  world.act(like_atom_v, "1", "2");
   // user/4 adds a photo; its fans (1) are tagged.
   CAF_REQUIRE(world.given(
       "user/4", {{events::photo_added, {{"photo_id", "p1"}, {"url", "/p/1.jpg"}}, {"4", "1"}}}));
@@ -442,9 +433,9 @@ CAF_TEST(alerts follow messages likes visits and alerts seen) {
   CAF_REQUIRE(
       world.given("conversation/1~2", {{events::message_sent, sent("2", "1", 1), {"2", "1"}},
                                        {events::message_sent, sent("2", "1", 2), {"2", "1"}}}));
-  act(like_atom_v, "2", "1");
-  act(like_atom_v, "3", "1");
-  act(visit_atom_v, "3", "1");
+  world.act(like_atom_v, "2", "1");
+  world.act(like_atom_v, "3", "1");
+  world.act(visit_atom_v, "3", "1");
   auto ref = entity_ref{"alerts", "1"};
   CAF_CHECK(settles(alerts_view{2, 2, 1, 2}, ref, caf::get_atom_v));
   seen("1", "likes");

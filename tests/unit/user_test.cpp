@@ -20,13 +20,6 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string field_of(const caf::error& err) {
-  if (!is(err, errc::validation_failed) ||
-      !err.context().match_elements<std::string, std::string>())
-    return {};
-  return err.context().get_as<std::string>(0);
-}
-
 struct fixture {
   app_world world;
   const entity_ref ann{"user", "42"};
@@ -53,19 +46,6 @@ struct fixture {
   caf::error tell(Ts&&... xs) {
     return world.tell(ann, std::forward<Ts>(xs)...);
   }
-
-  /// The tags of `stream`'s event at `version` (1-based), copied: the
-  /// checks must not refer into temporaries.
-  names tags_of(const std::string& stream, size_t version) {
-    auto all = world.events_of(stream);
-    return version >= 1 && version <= all.size() ? all[version - 1].tags : names{};
-  }
-
-  /// One field of the payload of `stream`'s event at `version`, copied.
-  nlohmann::json payload_field(const std::string& stream, uint64_t version, const char* key) {
-    auto payload = world.payload_of(stream, version);
-    return payload.is_object() && payload.contains(key) ? payload[key] : nlohmann::json{};
-  }
 };
 
 }  // namespace
@@ -81,7 +61,7 @@ CAF_TEST(create records user_registered) {
   auto expected = registered();
   expected["registered_ms"] = world.now_ms();
   CAF_CHECK_EQUAL(world.payload_of(stream, 1), expected);
-  CAF_CHECK_EQUAL(tags_of(stream, 1), (names{"42"}));
+  CAF_CHECK_EQUAL(world.tags_of(stream, 1), (names{"42"}));
 }
 
 CAF_TEST(create of an existing user is a conflict) {
@@ -130,7 +110,7 @@ CAF_TEST(an update records only the fields that change) {
                   (names{events::user_registered, events::profile_updated}));
   CAF_CHECK_EQUAL(world.payload_of(stream, 2),
                   (json{{"name", "Anna"}, {"looking_for", "everyone"}}));
-  CAF_CHECK_EQUAL(tags_of(stream, 2), (names{"42"}));
+  CAF_CHECK_EQUAL(world.tags_of(stream, 2), (names{"42"}));
   auto again = ask<profile>(caf::get_atom_v);
   CAF_REQUIRE(again);
   CAF_CHECK_EQUAL(again->name, "Anna");
@@ -191,7 +171,7 @@ CAF_TEST(block records user_blocked once and unblock reverses it) {
   // then: one event
   CAF_CHECK_EQUAL(world.types_of(stream), (names{events::user_registered, events::user_blocked}));
   CAF_CHECK_EQUAL(world.payload_of(stream, 2), (json{{"target", "43"}}));
-  CAF_CHECK_EQUAL(tags_of(stream, 2), (names{"42", "43"}));
+  CAF_CHECK_EQUAL(world.tags_of(stream, 2), (names{"42", "43"}));
   auto blocked = ask<std::vector<std::string>>(blocked_atom_v);
   CAF_REQUIRE(blocked);
   CAF_CHECK_EQUAL(*blocked, (names{"43"}));
@@ -202,7 +182,7 @@ CAF_TEST(block records user_blocked once and unblock reverses it) {
   CAF_CHECK_EQUAL(world.types_of(stream),
                   (names{events::user_registered, events::user_blocked, events::user_unblocked}));
   CAF_CHECK_EQUAL(world.payload_of(stream, 3), (json{{"target", "43"}}));
-  CAF_CHECK_EQUAL(tags_of(stream, 3), (names{"42", "43"}));
+  CAF_CHECK_EQUAL(world.tags_of(stream, 3), (names{"42", "43"}));
   blocked = ask<std::vector<std::string>>(blocked_atom_v);
   CAF_REQUIRE(blocked);
   CAF_CHECK(blocked->empty());
@@ -254,7 +234,7 @@ CAF_TEST(add photo records photo_added tagged with the fans) {
   CAF_CHECK_EQUAL(second->photo_id, "2");
   CAF_CHECK_EQUAL(world.payload_of(stream, 4),
                   (json{{"photo_id", "1"}, {"url", "https://img.example.com/1.jpg"}}));
-  CAF_CHECK_EQUAL(tags_of(stream, 4), (names{"42", "43", "44"}));
+  CAF_CHECK_EQUAL(world.tags_of(stream, 4), (names{"42", "43", "44"}));
   auto prof = ask<profile>(caf::get_atom_v);
   CAF_REQUIRE(prof);
   CAF_CHECK_EQUAL(prof->photos, (std::vector<photo>{{"1", "https://img.example.com/1.jpg"},
@@ -302,7 +282,7 @@ CAF_TEST(fans are recorded on change only) {
                   (names{events::user_registered, events::fan_added, events::fan_removed}));
   CAF_CHECK_EQUAL(world.payload_of(stream, 2), (json{{"fan", "43"}}));
   CAF_CHECK_EQUAL(world.payload_of(stream, 3), (json{{"fan", "43"}}));
-  CAF_CHECK(tags_of(stream, 2).empty());
+  CAF_CHECK(world.tags_of(stream, 2).empty());
 }
 
 CAF_TEST(a fan of an unknown user is not found) {
