@@ -8,17 +8,19 @@
 
 namespace griddle::node {
 
-std::string entity_status_line(const std::vector<std::string>& types) {
+std::string entity_status_line(const std::vector<std::string>& types, bool skip_unused) {
   auto& reg = metrics::registry::global();
   std::string result;
   for (auto& type : types) {
     metrics::labels labels{{"type", type}};
+    auto activations = reg.counter("griddle_entity_activations_total", labels).value();
+    if (skip_unused && activations == 0)
+      continue;
     if (!result.empty())
       result += "; ";
     result += type;
     result += " active=" + std::to_string(reg.gauge("griddle_entities_active", labels).value());
-    result += " activations=" +
-              std::to_string(reg.counter("griddle_entity_activations_total", labels).value());
+    result += " activations=" + std::to_string(activations);
     result += " passivations=" +
               std::to_string(reg.counter("griddle_entity_passivations_total", labels).value());
     result +=
@@ -52,7 +54,10 @@ caf::actor spawn_node_actor(caf::actor_system& sys, node_actor_args args) {
           return "node " + args.node_name + ": " + entity_status_line(args.types);
         },
         [self, args](caf::tick_atom) {
-          caf::aout(self) << "[" << args.node_name << "] " << entity_status_line(args.types)
+          // Types never activated are left out: a node hosts many.
+          auto line = entity_status_line(args.types, true);
+          caf::aout(self) << "[" << args.node_name << "] "
+                          << (line.empty() ? std::string{"no entity activated yet"} : line)
                           << std::endl;
           self->delayed_send(self, args.state_interval, caf::tick_atom_v);
         },

@@ -30,7 +30,8 @@ struct node_actor_args {
 caf::actor spawn_node_actor(caf::actor_system& sys, node_actor_args args);
 
 /// One line with each type's active entities, activations, passivations and
-/// restarts since the process started.
-std::string entity_status_line(const std::vector<std::string>& types);
+/// restarts since the process started; `skip_unused` leaves out the types
+/// that were never activated.
+std::string entity_status_line(const std::vector<std::string>& types, bool skip_unused = false);
 
 }  // namespace griddle::node
