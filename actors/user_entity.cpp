@@ -217,6 +217,15 @@ entity::entity_type user_type(std::shared_ptr<const services> svc) {
   result.factory = [svc](const entity_ref&, const entity::stored_state& st) {
     return std::make_unique<user_entity>(st, svc);
   };
+  // Peeks (operators, the admin shell) never show the password hash.
+  result.redact = [](const std::string& snapshot) {
+    auto doc = nlohmann::json::parse(snapshot, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object())
+      return std::string{"(unreadable snapshot)"};
+    if (doc.contains("s") && doc["s"].is_object() && doc["s"].contains("password_hash"))
+      doc["s"]["password_hash"] = "(redacted)";
+    return doc.dump();
+  };
   return result;
 }
 

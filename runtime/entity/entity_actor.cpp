@@ -23,7 +23,11 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
     if (xs.size() == 1 && xs.match_elements<caf::atom_value>()) {
       auto x = xs.get_as<caf::atom_value>(0);
       if (x == peek_atom::value) {
-        auto reply = caf::make_message(peek_result{true, owner_->args_.behavior->snapshot()});
+        auto snapshot = owner_->args_.behavior->snapshot();
+        auto* redact = owner_->args_.redact;
+        if (redact != nullptr && *redact)
+          snapshot = (*redact)(snapshot);
+        auto reply = caf::make_message(peek_result{true, std::move(snapshot)});
         f(reply);
         return caf::match_case::match;
       }

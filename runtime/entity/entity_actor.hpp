@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include <caf/event_based_actor.hpp>
@@ -35,6 +36,8 @@ struct activation_args {
   caf::actor store;
   entity_router* router = nullptr;
   metrics::latency_histogram* latency = nullptr;
+  /// The type's `redact` (owned by the type registry), applied to peeks.
+  const std::function<std::string(const std::string&)>* redact = nullptr;
 };
 
 class entity_actor : public caf::event_based_actor, public entity_context {

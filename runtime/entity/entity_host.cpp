@@ -161,7 +161,9 @@ void entity_host_actor::peek(const std::string& key, caf::response_promise rp) {
 void entity_host_actor::serve_peek_from_store(const std::string& key, caf::response_promise rp) {
   request(store_, opts_.store_timeout, load_atom_v, ref_of(key))
       .then(
-          [rp](stored_state& st) mutable {
+          [this, rp](stored_state& st) mutable {
+            if (st.found && type_.redact)
+              st.data = type_.redact(st.data);
             rp.deliver(peek_result{false, std::move(st.data)});
           },
           [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
@@ -205,7 +207,8 @@ void entity_host_actor::on_loaded(const std::string& key, const stored_state& st
   }
   // Fresh from now on, even before the activation runs for the first time.
   act.record.last_active.store(clock().now().time_since_epoch().count(), std::memory_order_relaxed);
-  activation_args args{ref, std::move(behavior), &act.record, this, store_, &router_, latency_};
+  activation_args args{ref,      std::move(behavior), &act.record, this, store_, &router_,
+                       latency_, &type_.redact};
   auto handle = system().spawn<entity_actor>(std::move(args));
   // Tells this host when the activation ends, with its key, without a lookup table.
   handle->attach_functor(

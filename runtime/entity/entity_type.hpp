@@ -81,6 +81,10 @@ struct entity_type {
   entity_factory factory;
   caf::timespan idle_timeout = std::chrono::minutes(5);
   supervision::restart_limits limits;
+  /// Turns a snapshot into what a peek shows (operators, the admin shell);
+  /// empty shows snapshots as they are. Keeps secrets such as password
+  /// hashes out of peeks, for active and stored entities alike.
+  std::function<std::string(const std::string&)> redact;
   /// For projections: the event types the node's projector delivers to this
   /// type (see projection.hpp). Empty for every other entity type.
   std::vector<std::string> subscribes_to;

@@ -333,4 +333,36 @@ CAF_TEST(the password hash never leaves the entity) {
   }
 }
 
+CAF_TEST(peeks never show the password hash) {
+  given_ann();
+  CAF_REQUIRE(ask<profile>(caf::get_atom_v));
+  // Active: the live state.
+  std::string active;
+  bool was_active = false;
+  world.router()
+      .peek(world.self().ptr(), ann, app_world::ask_timeout)
+      .receive(
+          [&](entity::peek_result& x) {
+            was_active = x.active;
+            active = x.snapshot;
+          },
+          [&](caf::error& err) { CAF_FAIL("peek failed: " << world.sys().render(err)); });
+  CAF_CHECK(was_active);
+  CAF_CHECK_NOT_EQUAL(active.find("(redacted)"), std::string::npos);
+  CAF_CHECK_EQUAL(active.find(hash), std::string::npos);
+  // Stored: a snapshot of a user that is not active.
+  json doc = {{"v", 1}, {"s", registered()}};
+  world.self()->send(world.store(), save_atom_v, entity_ref{"user", "77"}, doc.dump());
+  std::string stored;
+  CAF_CHECK(app_world::eventually([&] {
+    world.router()
+        .peek(world.self().ptr(), entity_ref{"user", "77"}, app_world::ask_timeout)
+        .receive([&](entity::peek_result& x) { stored = x.snapshot; }, [&](caf::error&) {});
+    return !stored.empty();
+  }));
+  CAF_CHECK_NOT_EQUAL(stored.find("(redacted)"), std::string::npos);
+  CAF_CHECK_EQUAL(stored.find(hash), std::string::npos);
+  CAF_CHECK_NOT_EQUAL(stored.find("Stockholm"), std::string::npos);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
