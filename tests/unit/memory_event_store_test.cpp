@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "event_store_contract.hpp"
+#include "event_store_contract_feed.hpp"
 #include "runtime/store/memory_event_store.hpp"
 
 using namespace griddle;

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "event_store_contract.hpp"
+#include "event_store_contract_feed.hpp"
 #include "runtime/store/sqlite_event_store.hpp"
 #include "runtime/store/sqlite_schema.hpp"
 #include "scratch_db.hpp"
