@@ -2,15 +2,12 @@
 
 #include <algorithm>
 
+#include "actors/utf8_text.hpp"
 #include "runtime/errc.hpp"
 
 namespace griddle::actors {
 
 namespace {
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
 
 bool is_lower_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -49,10 +46,11 @@ bool valid_domain(std::string_view domain) {
 /// Printable UTF-8 of `min..max` code points; `multiline` admits '\n' and '\t'.
 caf::error check_text(const char* field, std::string_view text, size_t min, size_t max,
                       bool multiline) {
-  if (!is_utf8(text))
+  auto code_points = utf8_code_points(text);
+  if (!code_points)
     return make_validation_error(field, "is not valid UTF-8");
-  auto length = utf8_length(text);
-  if (min > 0 && (length < min || std::all_of(text.begin(), text.end(), is_space)))
+  auto length = *code_points;
+  if (min > 0 && (length < min || std::all_of(text.begin(), text.end(), is_ascii_space)))
     return make_validation_error(field, "is required");
   if (length > max)
     return make_validation_error(field, "must be at most " + std::to_string(max) + " characters");
@@ -67,58 +65,11 @@ caf::error check_text(const char* field, std::string_view text, size_t min, size
 }  // namespace
 
 std::string normalize_email(std::string_view address) {
-  while (!address.empty() && is_space(address.front()))
-    address.remove_prefix(1);
-  while (!address.empty() && is_space(address.back()))
-    address.remove_suffix(1);
-  std::string result{address};
+  std::string result{trim_whitespace(address)};
   for (auto& c : result)
     if (c >= 'A' && c <= 'Z')
       c = static_cast<char>(c - 'A' + 'a');
   return result;
-}
-
-bool is_utf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    auto c = static_cast<unsigned char>(text[i]);
-    size_t extra = 0;
-    uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xe0) == 0xc0) {
-      extra = 1;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      extra = 2;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size())
-      return false;
-    for (size_t k = 1; k <= extra; ++k) {
-      auto d = static_cast<unsigned char>(text[i + k]);
-      if ((d & 0xc0) != 0x80)
-        return false;
-      cp = (cp << 6) | (d & 0x3f);
-    }
-    static constexpr uint32_t min_for[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < min_for[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-      return false;
-    i += extra + 1;
-  }
-  return true;
-}
-
-size_t utf8_length(std::string_view text) {
-  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
-  }));
 }
 
 int32_t year_of(int64_t ms) {
@@ -147,9 +98,10 @@ caf::error validate_email(std::string_view normalized) {
 }
 
 caf::error validate_password(std::string_view password) {
-  if (!is_utf8(password))
+  auto code_points = utf8_code_points(password);
+  if (!code_points)
     return make_validation_error("password", "is not valid UTF-8");
-  auto length = utf8_length(password);
+  auto length = *code_points;
   if (length < min_password_length || length > max_password_length)
     return make_validation_error("password", "must be " + std::to_string(min_password_length) +
                                                  " to " + std::to_string(max_password_length) +
@@ -187,9 +139,9 @@ caf::error validate_looking_for(std::string_view looking_for) {
 
 caf::error validate_photo_url(std::string_view url) {
   auto scheme_ok = url.compare(0, 8, "https://") == 0 || url.compare(0, 7, "http://") == 0;
-  if (!scheme_ok || url.size() > max_url_length || !is_utf8(url) ||
+  if (!scheme_ok || url.size() > max_url_length || !utf8_code_points(url) ||
       std::any_of(url.begin(), url.end(),
-                  [](char c) { return is_space(c) || static_cast<unsigned char>(c) < 0x20; }))
+                  [](char c) { return is_ascii_space(c) || static_cast<unsigned char>(c) < 0x20; }))
     return make_validation_error(
         "url", "must be an http(s) URL of at most " + std::to_string(max_url_length) + " bytes");
   return caf::none;

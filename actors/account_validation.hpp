@@ -35,12 +35,6 @@ constexpr int32_t max_age_years = 120;
 /// white space, ASCII letters lower-cased.
 std::string normalize_email(std::string_view address);
 
-/// True when `text` is well-formed UTF-8 (no overlong forms, no surrogates).
-bool is_utf8(std::string_view text);
-
-/// Number of code points of well-formed UTF-8 `text`.
-size_t utf8_length(std::string_view text);
-
 /// The UTC calendar year of Unix time `ms`.
 int32_t year_of(int64_t ms);
 

@@ -1,13 +1,10 @@
-// Text rules of the chat: what a message may contain and how it is cut for
-// previews. Lengths count Unicode code points of UTF-8 text, not bytes, so
-// a limit means the same to a user writing in any script.
+// Text limits of the chat: how long a message may be and how much of it an
+// inbox previews, in code points (the UTF-8 rules are in utf8_text.hpp).
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
+
+#include "actors/utf8_text.hpp"
 
 namespace griddle::actors {
 
@@ -16,15 +13,5 @@ constexpr size_t max_message_code_points = 2000;
 
 /// The code points of a message an inbox shows.
 constexpr size_t preview_code_points = 100;
-
-/// `text` without leading and trailing ASCII whitespace (space, \t, \n, \v, \f, \r).
-std::string_view trim_whitespace(std::string_view text) noexcept;
-
-/// The number of code points in `text`, or nothing when it is not valid
-/// UTF-8 (overlong forms, surrogates and values past U+10FFFF are invalid).
-std::optional<size_t> utf8_code_points(std::string_view text) noexcept;
-
-/// The first `n` code points of valid UTF-8 `text`.
-std::string utf8_prefix(std::string_view text, size_t n);
 
 }  // namespace griddle::actors

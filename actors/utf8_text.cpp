@@ -1,12 +1,8 @@
-#include "actors/chat_text.hpp"
+#include "actors/utf8_text.hpp"
 
 namespace griddle::actors {
 
 namespace {
-
-bool is_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
 
 bool is_continuation(unsigned char c) noexcept {
   return (c & 0xC0) == 0x80;
@@ -14,10 +10,14 @@ bool is_continuation(unsigned char c) noexcept {
 
 }  // namespace
 
+bool is_ascii_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
 std::string_view trim_whitespace(std::string_view text) noexcept {
-  while (!text.empty() && is_space(text.front()))
+  while (!text.empty() && is_ascii_space(text.front()))
     text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back()))
+  while (!text.empty() && is_ascii_space(text.back()))
     text.remove_suffix(1);
   return text;
 }
