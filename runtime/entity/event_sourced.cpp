@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "runtime/entity/detail/snapshot_envelope.hpp"
 #include "runtime/errc.hpp"
 #include "runtime/type_ids.hpp"
 
@@ -23,12 +24,10 @@ caf::behavior event_sourced_behavior::make_behavior(entity_context& ctx) {
   ctx_ = &ctx;
   stream_ = to_string(ctx.ref());
   if (found_) {
-    auto doc = nlohmann::json::parse(stored_, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object() || !doc.contains("v") || !doc.contains("s"))
-      throw std::runtime_error("corrupt snapshot of " + stream_);
-    version_ = doc["v"].get<uint64_t>();
+    auto snapshot = detail::open_snapshot(stored_, "v", stream_);
+    version_ = snapshot.mark;
     saved_version_ = version_;
-    load_state(doc["s"]);
+    load_state(snapshot.state);
   }
   stored_.clear();
   stored_.shrink_to_fit();
@@ -106,10 +105,7 @@ void event_sourced_behavior::applied(uint64_t count) {
 }
 
 std::string event_sourced_behavior::snapshot() const {
-  nlohmann::json doc;
-  doc["v"] = version_;
-  doc["s"] = save_state();
-  return doc.dump();
+  return detail::seal_snapshot("v", version_, save_state());
 }
 
 }  // namespace griddle::entity

@@ -4,6 +4,7 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include "runtime/entity/detail/snapshot_envelope.hpp"
 #include "runtime/entity/event_sourced.hpp"
 #include "runtime/type_ids.hpp"
 
@@ -25,12 +26,10 @@ caf::behavior projection_behavior::make_behavior(entity_context& ctx) {
     throw std::logic_error("projection " + to_string(ctx.ref()) +
                            " was not registered with make_projection_type");
   if (found_) {
-    auto doc = nlohmann::json::parse(stored_, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object() || !doc.contains("p") || !doc.contains("s"))
-      throw std::runtime_error("corrupt snapshot of projection " + to_string(ctx.ref()));
-    position_ = doc["p"].get<uint64_t>();
+    auto snapshot = detail::open_snapshot(stored_, "p", "projection " + to_string(ctx.ref()));
+    position_ = snapshot.mark;
     saved_position_ = position_;
-    load_state(doc["s"]);
+    load_state(snapshot.state);
   }
   stored_.clear();
   stored_.shrink_to_fit();
@@ -73,10 +72,7 @@ void projection_behavior::offer(const store::recorded_event& ev) {
 }
 
 std::string projection_behavior::snapshot() const {
-  nlohmann::json doc;
-  doc["p"] = position_;
-  doc["s"] = save_state();
-  return doc.dump();
+  return detail::seal_snapshot("p", position_, save_state());
 }
 
 bool tag_matches(const std::string& tag_prefix, const std::string& tag) {
