@@ -101,7 +101,8 @@ caf::error node::start() {
       .receive([](std::string&) {}, [&](caf::error& err) { not_started = std::move(err); });
   if (not_started)
     return not_started;
-  node_actor_ = spawn_node_actor(sys_, {cfg_.node_name, router_.get(), names, cfg_.state_interval});
+  node_actor_ = spawn_node_actor(sys_, {cfg_.node_name, router_.get(), names, cfg_.state_interval,
+                                        [this] { return current_store(); }});
   if (cfg_.port >= 0) {
     auto bound = sys_.middleman().publish(node_actor_, static_cast<uint16_t>(cfg_.port),
                                           cfg_.host.c_str(), true);
@@ -167,7 +168,12 @@ int run_node(int argc, char** argv, const application& app) {
   node_config cfg;
   if (app.add_message_types)
     app.add_message_types(cfg);
-  if (auto err = cfg.parse_all(argc, argv)) {
+  if (app.add_options)
+    app.add_options(cfg.options());
+  auto err = cfg.parse_all(argc, argv);
+  if (!err && !cfg.cli_helptext_printed && app.check_options)
+    err = app.check_options();
+  if (err) {
     std::cerr << "griddle-node: " << caf::to_string(err) << " (try --help)" << std::endl;
     return 2;
   }
@@ -196,6 +202,18 @@ int run_node(int argc, char** argv, const application& app) {
               << "\n  store: " << n.store_description();
     if (n.port() != 0)
       std::cout << "\n  actor protocol: " << cfg.host << ":" << n.port();
+    if (app.open_front) {
+      auto front = app.open_front(sys, n);
+      if (!front) {
+        std::cout << std::endl;
+        std::cerr << "griddle-node: cannot start: " << sys.render(front.error()) << std::endl;
+        n.stop();
+        if (app.stop)
+          app.stop(sys);
+        return 1;
+      }
+      std::cout << *front;
+    }
     std::cout << "\n  stop with Ctrl-C or: kill -TERM " << getpid() << std::endl;
     for (;;) {
       timespec tick{0, 200 * 1000 * 1000};
@@ -211,6 +229,8 @@ int run_node(int argc, char** argv, const application& app) {
         break;
       }
     }
+    if (app.close_front)
+      app.close_front();
     n.stop();
   }
   if (app.stop)

@@ -16,6 +16,7 @@
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/expected.hpp>
 
 #include "runtime/entity/entity_router.hpp"
 #include "runtime/entity/entity_type.hpp"
@@ -23,6 +24,8 @@
 #include "runtime/store/event_store.hpp"
 
 namespace griddle::node {
+
+class node;
 
 /// What an application plugs into a node.
 struct application {
@@ -35,6 +38,17 @@ struct application {
   std::function<void(caf::actor_system&)> start;
   /// Stops them after the node has stopped, before the actor system ends.
   std::function<void(caf::actor_system&)> stop;
+  /// Adds the front ends' own options (e.g. the HTTP gateway's) to the
+  /// configuration before it is parsed.
+  std::function<void(caf::config_option_set&)> add_options;
+  /// Checks the front ends' options after parsing; an error stops the boot.
+  std::function<caf::error()> check_options;
+  /// Opens the front ends once the node serves; returns the lines for the
+  /// start-up banner (empty when there is nothing to open) or an error.
+  std::function<caf::expected<std::string>(caf::actor_system&, node&)> open_front;
+  /// Closes the front ends on SIGINT or SIGTERM before the node stops: stop
+  /// accepting, finish in-flight work (bounded), close. Blocks.
+  std::function<void()> close_front;
 };
 
 class node {

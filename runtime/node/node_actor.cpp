@@ -50,6 +50,11 @@ caf::actor spawn_node_actor(caf::actor_system& sys, node_actor_args args) {
           router.delegate_count(rp, type);
           return caf::delegated<uint64_t>{};
         },
+        [self, args](subscribe_atom, const caf::actor& subscriber) {
+          // The store monitors the subscriber and drops it when it goes down.
+          if (auto store = args.store ? args.store() : caf::actor{})
+            self->send(store, subscribe_atom_v, subscriber);
+        },
         [args](status_atom) {
           return "node " + args.node_name + ": " + entity_status_line(args.types);
         },

@@ -6,9 +6,13 @@
 //   (peek_atom, entity_ref)                -> entity::peek_result
 //   (count_atom, std::string type)         -> uint64_t active entities
 //   (status_atom)                          -> std::string, the entity counts
+//   (subscribe_atom, caf::actor)           -> void; the subscriber gets the
+//                                             store's commit feed (see
+//                                             store/event_store_actor.hpp)
 // It also logs the status every `state_interval` (zero: never).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +29,8 @@ struct node_actor_args {
   entity::entity_router* router = nullptr;
   std::vector<std::string> types;
   caf::timespan state_interval{0};
+  /// The node's current store actor, for commit-feed subscriptions.
+  std::function<caf::actor()> store;
 };
 
 caf::actor spawn_node_actor(caf::actor_system& sys, node_actor_args args);

@@ -1,7 +1,10 @@
 #include "runtime/node/node_config.hpp"
 
 #include <algorithm>
+#include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include <caf/io/middleman.hpp>
 
@@ -29,8 +32,26 @@ node_config::node_config() {
   config_file_path = "griddle-node.ini";
 }
 
+std::vector<std::string> join_option_values(const caf::config_option_set& opts, int argc,
+                                            char** argv) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.size() > 2 && arg.compare(0, 2, "--") == 0 && arg.find('=') == std::string::npos &&
+        i + 1 < argc && std::string_view{argv[i + 1]}.rfind("--", 0) != 0) {
+      auto* opt = opts.cli_long_name_lookup(caf::string_view{arg}.substr(2));
+      if (opt != nullptr && !opt->is_flag()) {
+        args.push_back(arg + "=" + argv[++i]);
+        continue;
+      }
+    }
+    args.push_back(std::move(arg));
+  }
+  return args;
+}
+
 caf::error node_config::parse_all(int argc, char** argv) {
-  if (auto err = parse(argc, argv))
+  if (auto err = parse(join_option_values(custom_options_, argc, argv)))
     return err;
   if (port < -1 || port > 65535)
     return make_error(errc::invalid_argument, "port must be -1..65535");

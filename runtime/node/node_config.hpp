@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <caf/actor_system_config.hpp>
 #include <caf/timespan.hpp>
@@ -19,6 +20,9 @@ class node_config : public caf::actor_system_config {
   /// Parses file and command line; applies Griddle's defaults for what neither
   /// sets. Returns an error for unknown options or malformed values.
   caf::error parse_all(int argc, char** argv);
+
+  /// The option set, for front ends that add their own options before parsing.
+  caf::config_option_set& options() noexcept { return custom_options_; }
 
   // -- Griddle's options (category "global", e.g. `--port=4242`) -------------
 
@@ -37,6 +41,12 @@ class node_config : public caf::actor_system_config {
   /// only kill -9 (docs/store.md).
   std::string store_sync = "full";
 };
+
+/// The command line with `--name value` joined into `--name=value` for the
+/// options of `opts` that take a value (CAF reads only the joined form).
+/// Leaves out argv[0].
+std::vector<std::string> join_option_values(const caf::config_option_set& opts, int argc,
+                                            char** argv);
 
 /// Scheduler threads for a machine with `cores` hardware threads: one per core.
 /// CAF's default of max(cores, 4) oversubscribes small machines (measured in

@@ -1,0 +1,39 @@
+// How the site API writes the application's replies as JSON. Times are
+// ISO-8601 UTC strings with milliseconds ("2026-11-26T17:16:49.123Z"); ids
+// are strings; every list is `{"items": [...], "next_cursor": "..." | null}`.
+// docs/api.md shows each shape.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/account_messages.hpp"
+#include "actors/chat_types.hpp"
+#include "actors/social_types.hpp"
+
+namespace griddle::gateway::api {
+
+using json = nlohmann::json;
+
+/// `ms` (Unix time in milliseconds) as ISO-8601 UTC.
+std::string iso_time(int64_t ms);
+
+/// A JSON document as the response body; invalid UTF-8 is replaced, never thrown.
+std::string dump(const json& doc);
+
+/// A list page; `next_cursor` 0 means there is no further page.
+json page(json items, uint64_t next_cursor);
+
+json to_json(const actors::profile& x);
+json to_json(const actors::login_result& x);
+json to_json(const actors::relation_state& x);
+json to_json(const actors::social_entry& x);
+json to_json(const actors::visit_entry& x);
+json to_json(const actors::feed_item& x);
+json to_json(const actors::alerts_view& x);
+json to_json(const actors::chat_message& x);
+json to_json(const actors::inbox_entry& x);
+
+}  // namespace griddle::gateway::api

@@ -1,0 +1,123 @@
+// The dating site's HTTP API (docs/api.md, /openapi.json): the routes, the
+// Bearer authentication in front of them, the per-client rate limit, and the
+// operational endpoints (/healthz, /readyz, /metrics, /openapi.json).
+//
+// Every route runs the same way: the I/O thread matches the route, checks
+// the rate limit and decodes the request; the rest runs as a job in the I/O
+// thread's relay actor, which authenticates the token with session/<digest>
+// and then asks the entities, each request with the configured time-out; the
+// last reply becomes the response. Errors of every kind are answered through
+// `api_error` (gateway/api_error.hpp).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+
+#include "gateway/exchange.hpp"
+#include "gateway/http_options.hpp"
+#include "gateway/rate_limiter.hpp"
+#include "gateway/relay.hpp"
+#include "gateway/route_table.hpp"
+
+namespace griddle::gateway::api {
+
+class site_api {
+ public:
+  /// `feed` is where the push hub subscribes for the commit feed: the store
+  /// actor (embedded) or the node actor (remote).
+  site_api(caf::actor_system& sys, std::shared_ptr<entity_access> access, const http_options& opts,
+           caf::actor feed);
+  ~site_api();
+
+  site_api(const site_api&) = delete;
+  site_api& operator=(const site_api&) = delete;
+
+  /// The request handler for an `http_server`.
+  void handle(const exchange_ptr& ex);
+
+  /// Whether `/readyz` says 200; the host turns it off while draining or
+  /// while no node is reachable.
+  void set_ready(bool ready) noexcept { ready_ = ready; }
+
+  /// Re-subscribes the push hub after the node actor was replaced.
+  void set_feed(const caf::actor& feed);
+
+  /// Ends the relays and the push hub.
+  void stop();
+
+  /// The text served at /openapi.json.
+  static const std::string& openapi_document();
+
+ private:
+  using self_ptr = caf::event_based_actor*;
+
+  /// Who sent an authenticated request.
+  struct caller {
+    std::string user;
+    std::string token;
+    /// The key of the caller's session entity (the token's digest).
+    std::string session_key;
+  };
+
+  /// Continues a request inside the relay actor once the caller is known.
+  using authed_job = std::function<void(self_ptr, const caller&)>;
+
+  void add_routes();
+  void add_account_routes();
+  void add_social_routes();
+  void add_chat_routes();
+
+  /// The request's Bearer token; answers 401 and returns empty when it is
+  /// missing or malformed (checked on the I/O thread, before any decoding).
+  static std::string take_token(const exchange_ptr& ex);
+
+  /// Authenticates `token` with its session entity, then runs `next` in
+  /// the relay.
+  void authenticate(const exchange_ptr& ex, std::string token, authed_job next);
+
+  /// Runs `job` in the relay of `ex`'s I/O thread (503 once stopped).
+  void run(const exchange_ptr& ex, std::function<void(self_ptr)> job);
+
+  /// `take_token` then `authenticate`.
+  void with_user(const exchange_ptr& ex, authed_job next);
+
+  /// Checks that user `id` exists, then runs `next` (404 otherwise).
+  void with_existing_user(self_ptr self, const exchange_ptr& ex, const std::string& id,
+                          std::function<void()> next);
+
+  /// Answers `ex` from `err` (the one error path of every reply).
+  static void fail(const exchange_ptr& ex, const caf::error& err);
+
+  void serve_metrics(const exchange_ptr& ex);
+  void serve_events(const exchange_ptr& ex);
+
+  template <class... Ts>
+  auto ask(self_ptr self, const entity_ref& ref, Ts&&... xs) {
+    return access_->request(self, ref, timeout_, std::forward<Ts>(xs)...);
+  }
+
+  /// Registration and login wait for the password hashing pool.
+  template <class... Ts>
+  auto ask_slow(self_ptr self, const entity_ref& ref, Ts&&... xs) {
+    return access_->request(self, ref, std::max(timeout_, slow_timeout), std::forward<Ts>(xs)...);
+  }
+
+  static constexpr caf::timespan slow_timeout = std::chrono::seconds(30);
+
+  caf::actor_system& sys_;
+  std::shared_ptr<entity_access> access_;
+  caf::timespan timeout_;
+  relay_pool relays_;
+  rate_limiter limiter_;
+  route_table routes_;
+  caf::actor hub_;
+  std::atomic<bool> ready_{true};
+};
+
+}  // namespace griddle::gateway::api

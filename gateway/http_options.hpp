@@ -1,0 +1,57 @@
+// The HTTP gateway's settings: where it listens, how many I/O threads it
+// runs, and the limits that keep any one client from holding the server.
+// Read from the node's (or griddle-gateway's) configuration: every option is
+// `--http-...` on the command line or the same key in the INI file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/config_option_set.hpp>
+#include <caf/error.hpp>
+#include <caf/timespan.hpp>
+
+namespace griddle::gateway {
+
+struct http_options {
+  /// `HOST:PORT` to listen on (`[::1]:8080` for IPv6); empty: no HTTP.
+  std::string listen;
+  /// I/O threads, each with its own event loop and relay actor.
+  size_t threads = 1;
+  /// Connections open at once; more are answered 503 and closed.
+  size_t max_connections = 10000;
+  /// Request line plus headers; larger requests get 431 (414 when the
+  /// request line alone is too long).
+  size_t max_header_bytes = 8 * 1024;
+  /// Request target (path and query); longer gets 414.
+  size_t max_uri_bytes = 2048;
+  /// Request body; larger gets 413.
+  size_t max_body_bytes = 64 * 1024;
+  /// A keep-alive connection with no request in progress is closed after this.
+  caf::timespan idle_timeout = std::chrono::seconds(30);
+  /// A request must arrive completely within this after its first byte;
+  /// a response must be written within it (slow clients are dropped).
+  caf::timespan read_timeout = std::chrono::seconds(10);
+  /// How long the gateway waits for an entity's reply before answering 504.
+  caf::timespan request_timeout = std::chrono::seconds(5);
+  /// How long a graceful shutdown waits for in-flight requests.
+  caf::timespan drain_timeout = std::chrono::seconds(10);
+  /// Requests per second per client (by address); 0 turns rate limiting off.
+  double rate_limit = 0;
+  /// Burst size of the per-client token bucket; 0 means `2 * rate_limit`.
+  double rate_burst = 0;
+  /// Logs one JSON line per request to stdout.
+  bool access_log = false;
+
+  /// Registers the options above (category "global") with a configuration's
+  /// option set.
+  void add_to(caf::config_option_set& opts);
+
+  /// Checks the values after parsing; an error names the bad option.
+  caf::error validate() const;
+
+  /// `listen` split into host and port; an error when it does not parse.
+  caf::error split_listen(std::string& host, uint16_t& port) const;
+};
+
+}  // namespace griddle::gateway
