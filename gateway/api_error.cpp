@@ -59,9 +59,6 @@ api_error api_error::uri_too_long() {
 api_error api_error::headers_too_large() {
   return make(431, "headers_too_large", "the request headers are too large");
 }
-api_error api_error::unsupported_media_type() {
-  return make(415, "unsupported_media_type", "send the body as application/json");
-}
 api_error api_error::validation(std::string field, std::string reason) {
   return make(422, "validation_failed", std::move(reason), std::move(field));
 }

@@ -33,7 +33,6 @@ struct api_error {
   static api_error payload_too_large();
   static api_error uri_too_long();
   static api_error headers_too_large();
-  static api_error unsupported_media_type();
   static api_error validation(std::string field, std::string reason);
   static api_error rate_limited();
   static api_error unavailable(std::string message);

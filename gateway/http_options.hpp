@@ -20,6 +20,9 @@ struct http_options {
   size_t threads = 1;
   /// Connections open at once; more are answered 503 and closed.
   size_t max_connections = 10000;
+  /// Requests being handled at once (over all connections); more are
+  /// answered 503 at once instead of queueing without bound.
+  size_t max_in_flight = 20000;
   /// Request line plus headers; larger requests get 431 (414 when the
   /// request line alone is too long).
   size_t max_header_bytes = 8 * 1024;
@@ -34,7 +37,11 @@ struct http_options {
   caf::timespan read_timeout = std::chrono::seconds(10);
   /// How long the gateway waits for an entity's reply before answering 504.
   caf::timespan request_timeout = std::chrono::seconds(5);
-  /// How long a graceful shutdown waits for in-flight requests.
+  /// How long a graceful shutdown keeps accepting (answering /readyz 503 and
+  /// closing each connection after one answer) before it closes the
+  /// listener: time for a load balancer to notice.
+  caf::timespan drain_grace = caf::timespan{0};
+  /// How long a graceful shutdown then waits for in-flight requests.
   caf::timespan drain_timeout = std::chrono::seconds(10);
   /// Requests per second per client (by address); 0 turns rate limiting off.
   double rate_limit = 0;

@@ -183,6 +183,9 @@ void http_server::drain() {
   if (threads_.empty())
     return;
   auto core = core_;
+  // Still accepting, but every answer closes its connection and /readyz says
+  // 503, so a load balancer moves on before the listener goes.
+  std::this_thread::sleep_for(core->opts.drain_grace);
   asio::post(core->loops[0]->ctx, [core] {
     boost::system::error_code ignored;
     if (core->acceptor)

@@ -10,9 +10,11 @@
 // read time-out from a request's first byte to its last (408 and close), so
 // slow clients cannot hold a connection forever.
 //
-// Graceful shutdown: `drain` stops accepting, answers further requests with
-// `Connection: close`, closes idle connections and event streams, waits for
-// in-flight requests (at most `drain_timeout`), then stops the loops.
+// Graceful shutdown: `drain` answers every request from then on with
+// `Connection: close` (and the handler's /readyz with 503), keeps accepting
+// for `drain_grace`, then closes the listener, idle connections and event
+// streams, waits for in-flight requests (at most `drain_timeout`), and stops
+// the loops.
 #pragma once
 
 #include <atomic>

@@ -23,11 +23,15 @@ namespace griddle::test {
 
 using namespace std::chrono_literals;
 
-/// A child process running griddle-node with its stdout on a pipe. Killed
-/// (SIGKILL) if a test leaves it running.
+/// A child process running griddle-node (or another of our programs) with
+/// its stdout on a pipe. Killed (SIGKILL) if a test leaves it running.
 class node_process {
  public:
-  explicit node_process(std::vector<std::string> args) {
+  explicit node_process(std::vector<std::string> args)
+      : node_process(GRIDDLE_NODE_BINARY, std::move(args)) {
+  }
+
+  node_process(const char* binary, std::vector<std::string> args) {
     int fds[2];
     CAF_REQUIRE_EQUAL(pipe(fds), 0);
     pid_ = fork();
@@ -38,11 +42,11 @@ class node_process {
       close(fds[0]);
       close(fds[1]);
       std::vector<char*> argv;
-      argv.push_back(const_cast<char*>(GRIDDLE_NODE_BINARY));
+      argv.push_back(const_cast<char*>(binary));
       for (auto& arg : args)
         argv.push_back(const_cast<char*>(arg.c_str()));
       argv.push_back(nullptr);
-      execv(GRIDDLE_NODE_BINARY, argv.data());
+      execv(binary, argv.data());
       _exit(127);
     }
     close(fds[1]);
@@ -95,14 +99,21 @@ class node_process {
   const std::string& output() const { return output_; }
 
   /// The port printed in the "actor protocol: host:port" line, or 0.
-  uint16_t port() const {
-    auto pos = output_.find("actor protocol: 127.0.0.1:");
-    if (pos == std::string::npos)
-      return 0;
-    return static_cast<uint16_t>(std::stoi(output_.substr(pos + 26)));
-  }
+  uint16_t port() const { return port_after("actor protocol: 127.0.0.1:"); }
+
+  /// The port printed in the "http: http://127.0.0.1:port/" line, or 0.
+  uint16_t http_port() const { return port_after("http: http://127.0.0.1:"); }
+
+  pid_t pid() const noexcept { return pid_; }
 
  private:
+  uint16_t port_after(const std::string& prefix) const {
+    auto pos = output_.find(prefix);
+    if (pos == std::string::npos)
+      return 0;
+    return static_cast<uint16_t>(std::stoi(output_.substr(pos + prefix.size())));
+  }
+
   pid_t pid_ = -1;
   int out_ = -1;
   bool exited_ = false;

@@ -178,6 +178,16 @@ decoded<std::string> decode_message(std::string_view body) {
   return text;
 }
 
+decoded<std::string> decode_photo(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (auto* err = std::get_if<api_error>(&parsed))
+    return *err;
+  std::string url;
+  if (auto err = read_string(std::get<json>(parsed), "url", url, true))
+    return *err;
+  return url;
+}
+
 decoded<uint64_t> decode_read_mark(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
     return UINT64_MAX;

@@ -37,6 +37,9 @@ decoded<actors::profile_update> decode_profile_update(std::string_view body);
 /// `{"text"}`.
 decoded<std::string> decode_message(std::string_view body);
 
+/// `{"url"}`.
+decoded<std::string> decode_photo(std::string_view body);
+
 /// `{"up_to": <message id>}`, or an empty body / `{}` for "everything".
 decoded<uint64_t> decode_read_mark(std::string_view body);
 

@@ -135,6 +135,20 @@ void site_api::add_account_routes() {
               [ex](caf::error& err) { fail(ex, err); });
     });
   });
+  routes_.add(verb::post, "/v1/me/photos", [this](const exchange_ptr& ex, const route_params&) {
+    auto token = take_token(ex);
+    std::string url;
+    if (token.empty() || !take(decode_photo(body_of(ex)), ex, url))
+      return;
+    authenticate(ex, std::move(token), [this, ex, url](self_ptr self, const caller& who) {
+      ask(self, entity_ref{"user", who.user}, actors::add_photo_atom_v, url)
+          .then(
+              [ex](actors::photo& p) {
+                ex->respond_json(201, dump({{"id", p.photo_id}, {"url", p.url}}));
+              },
+              [ex](caf::error& err) { fail(ex, err); });
+    });
+  });
   routes_.add(verb::get, "/v1/alerts", [this](const exchange_ptr& ex, const route_params&) {
     with_user(ex, [this, ex](self_ptr self, const caller& who) {
       ask(self, entity_ref{"alerts", who.user}, caf::get_atom_v)
@@ -259,6 +273,24 @@ void site_api::add_social_routes() {
   };
   routes_.add(verb::get, "/v1/likes", likes(false));
   routes_.add(verb::get, "/v1/matches", likes(true));
+  routes_.add(verb::get, "/v1/favourites", [this](const exchange_ptr& ex, const route_params&) {
+    auto token = take_token(ex);
+    page_query q;
+    if (token.empty() ||
+        !take(decode_page_query(ex->query(), default_page, actors::max_page_size), ex, q))
+      return;
+    authenticate(ex, std::move(token), [this, ex, q](self_ptr self, const caller& who) {
+      ask(self, entity_ref{"favourites", who.user}, caf::get_atom_v, q.limit)
+          .then(
+              [ex](actors::relations_view& v) {
+                auto items = json::array();
+                for (auto& entry : v.given)
+                  items.push_back(to_json(entry));
+                ex->respond_json(200, dump(page(std::move(items), 0)));
+              },
+              [ex](caf::error& err) { fail(ex, err); });
+    });
+  });
   routes_.add(verb::get, "/v1/online", [this](const exchange_ptr& ex, const route_params&) {
     auto token = take_token(ex);
     page_query q;

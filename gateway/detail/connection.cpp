@@ -95,7 +95,11 @@ constexpr auto ping_every = std::chrono::seconds(15);
 
 connection::connection(std::shared_ptr<server_core> core, io_loop& loop, size_t io_index,
                        asio::ip::tcp::socket socket)
-    : core_(std::move(core)), loop_(loop), io_index_(io_index), stream_(std::move(socket)) {
+    : core_(std::move(core)),
+      loop_(loop),
+      io_index_(io_index),
+      stream_(std::move(socket)),
+      read_timer_(stream_.get_executor()) {
   beast::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
   client_ = ec ? std::string{"unknown"} : ep.address().to_string();
@@ -130,7 +134,8 @@ void connection::drain() {
 // -- reading requests ---------------------------------------------------------
 
 void connection::wait_for_request() {
-  if (core_->draining) {
+  // While draining, a connection serves at most one more request.
+  if (core_->draining && served_ > 0) {
     close();
     return;
   }
@@ -156,37 +161,67 @@ void connection::read_request() {
   parser_.emplace();
   parser_->header_limit(static_cast<uint32_t>(core_->opts.max_header_bytes));
   parser_->body_limit(core_->opts.max_body_bytes);
-  stream_.expires_after(core_->opts.read_timeout);
+  stream_.expires_never();
+  read_timed_out_ = false;
+  read_timer_.expires_after(core_->opts.read_timeout);
+  read_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->phase_ != phase::reading)
+      return;
+    self->read_timed_out_ = true;
+    beast::error_code ignored;
+    self->stream_.socket().cancel(ignored);
+  });
   http::async_read_header(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
 }
 
+bool connection::read_failed(beast::error_code ec) {
+  if (!ec)
+    return false;
+  if (read_timed_out_) {
+    reject(api_error{408, "request_timeout", "the request did not arrive in time", {}});
+  } else if (ec == http::error::body_limit) {
+    reject(api_error::payload_too_large());
+  } else if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+             ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+    close();  // the client went away mid-request: nobody to answer
+  } else {
+    reject(api_error::bad_request("malformed request: " + ec.message()));
+  }
+  return true;
+}
+
+size_t connection::header_bytes() const {
+  auto& req = parser_->get();
+  // Request line and "name: value\r\n" per field, as sent (near enough:
+  // optional whitespace is not counted).
+  size_t total = req.method_string().size() + req.target().size() + 12;
+  for (auto& field : req)
+    total += field.name_string().size() + field.value().size() + 4;
+  return total + 2;
+}
+
 void connection::on_header(beast::error_code ec) {
   if (ec == http::error::header_limit) {
-    // No end of line in what was read: the request line alone is too long.
+    // A request line longer than any allowed target: 414; otherwise 431.
     auto data = buffer_.cdata();
     std::string_view head{static_cast<const char*>(data.data()), data.size()};
-    reject(head.find('\n') == std::string_view::npos ? api_error::uri_too_long()
-                                                     : api_error::headers_too_large());
+    auto eol = head.find('\n');
+    auto line_limit = core_->opts.max_uri_bytes + 32;
+    reject(eol == std::string_view::npos || eol > line_limit ? api_error::uri_too_long()
+                                                             : api_error::headers_too_large());
     return;
   }
-  if (ec == beast::error::timeout) {
-    reject(api_error{408, "request_timeout", "the request did not arrive in time", {}});
+  if (read_failed(ec))
     return;
-  }
-  if (ec == http::error::end_of_stream || ec == asio::error::eof ||
-      ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
-    close();
-    return;
-  }
-  if (ec) {
-    reject(api_error::bad_request("malformed request: " + ec.message()));
-    return;
-  }
   auto& req = parser_->get();
   if (req.target().size() > core_->opts.max_uri_bytes) {
     reject(api_error::uri_too_long());
+    return;
+  }
+  if (header_bytes() > core_->opts.max_header_bytes) {
+    reject(api_error::headers_too_large());
     return;
   }
   if (auto len = parser_->content_length(); len && *len > core_->opts.max_body_bytes) {
@@ -218,34 +253,24 @@ void connection::on_header(beast::error_code ec) {
 }
 
 void connection::on_body(beast::error_code ec) {
-  if (ec == http::error::body_limit) {
-    reject(api_error::payload_too_large());
+  if (read_failed(ec))
     return;
-  }
-  if (ec == beast::error::timeout) {
-    reject(api_error{408, "request_timeout", "the request did not arrive in time", {}});
-    return;
-  }
-  if (ec == http::error::end_of_stream || ec == asio::error::eof ||
-      ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
-    close();  // the client went away mid-request: nobody to answer
-    return;
-  }
-  if (ec) {
-    reject(api_error::bad_request("malformed request: " + ec.message()));
-    return;
-  }
+  read_timer_.cancel();
   dispatch();
 }
 
 void connection::dispatch() {
   phase_ = phase::handling;
-  stream_.expires_never();
+  ++served_;
   ++core_->in_flight;
   counted_in_flight_ = true;
   auto ex = std::make_shared<connection_exchange>(shared_from_this(), parser_->release(), client_,
                                                   io_index_);
   parser_.reset();
+  if (core_->in_flight > core_->opts.max_in_flight) {
+    ex->fail(api_error::unavailable("overloaded; try again shortly"));
+    return;
+  }
   try {
     core_->handler(ex);
   } catch (const std::exception& e) {
@@ -254,6 +279,7 @@ void connection::dispatch() {
 }
 
 void connection::reject(const api_error& err) {
+  read_timer_.cancel();
   http_response res{static_cast<http::status>(err.status), 11};
   res.set(http::field::content_type, "application/json");
   res.body() = err.body();
@@ -384,6 +410,7 @@ void connection::close() {
   stream_.socket().close(ignored);
   if (ping_)
     ping_->cancel();
+  read_timer_.cancel();
   if (was_streaming && on_stream_close_) {
     auto fn = std::move(on_stream_close_);
     on_stream_close_ = nullptr;

@@ -52,6 +52,10 @@ class connection : public std::enable_shared_from_this<connection> {
   void read_request();
   void on_header(boost::beast::error_code ec);
   void on_body(boost::beast::error_code ec);
+  /// Handles the read errors common to head and body; true when handled.
+  bool read_failed(boost::beast::error_code ec);
+  /// The headers' size as received (request line included).
+  size_t header_bytes() const;
   void dispatch();
   /// Answers a request that could not be read, then closes.
   void reject(const api_error& err);
@@ -71,11 +75,16 @@ class connection : public std::enable_shared_from_this<connection> {
   phase phase_ = phase::idle;
   bool streaming_ = false;
   bool counted_in_flight_ = false;
+  /// Requests handed to the handler so far.
+  size_t served_ = 0;
   // -- event stream ----------------------------------------------------------
   std::deque<std::string> frames_;
   bool frame_writing_ = false;
   std::function<void()> on_stream_close_;
   std::optional<boost::asio::steady_timer> ping_;
+  /// Bounds reading one request; the socket stays open so 408 can be sent.
+  boost::asio::steady_timer read_timer_;
+  bool read_timed_out_ = false;
   char discard_[256];
 };
 
