@@ -94,8 +94,8 @@ void accept_next(std::shared_ptr<server_core> core) {
   auto& loop = *core->loops[index];
   acceptor.async_accept(loop.ctx.get_executor(), [core, index, &loop](boost::system::error_code ec,
                                                                       tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || core->draining)
-      return;
+    if (ec == asio::error::operation_aborted)
+      return;  // the listener closed
     if (!ec) {
       socket.set_option(tcp::no_delay{true}, ec);
       auto full = core->connections.load() >= core->opts.max_connections;
