@@ -203,7 +203,10 @@ decoded<uint64_t> decode_read_mark(std::string_view body) {
   return i->get<uint64_t>();
 }
 
-bool query_value(std::string_view query, std::string_view name, std::string& out) {
+bool query_value(std::string_view query, std::string_view name, std::string& out,
+                 bool* malformed) {
+  if (malformed != nullptr)
+    *malformed = false;
   size_t pos = 0;
   while (pos <= query.size()) {
     auto end = query.find('&', pos);
@@ -214,7 +217,11 @@ bool query_value(std::string_view query, std::string_view name, std::string& out
     auto key = pair.substr(0, eq);
     if (key == name) {
       auto raw = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-      return percent_decode(raw, out);
+      if (percent_decode(raw, out))
+        return true;
+      if (malformed != nullptr)
+        *malformed = true;
+      return false;
     }
     pos = end + 1;
   }
@@ -226,11 +233,17 @@ decoded<page_query> decode_page_query(std::string_view query, uint32_t default_l
   page_query q;
   q.limit = default_limit;
   std::string value;
-  if (query_value(query, "cursor", value) && !value.empty()) {
+  bool malformed = false;
+  if (query_value(query, "cursor", value, &malformed) && !value.empty()) {
     if (!parse_u64(value, q.cursor))
       return api_error::bad_request("cursor must be a cursor from a previous page", "cursor");
   }
-  if (query_value(query, "limit", value)) {
+  if (malformed)
+    return api_error::bad_request("cursor must be a cursor from a previous page", "cursor");
+  auto has_limit = query_value(query, "limit", value, &malformed);
+  if (malformed)
+    return api_error::bad_request("limit must be a number", "limit");
+  if (has_limit) {
     uint64_t limit = 0;
     if (!parse_u64(value, limit))
       return api_error::bad_request("limit must be a number", "limit");

@@ -53,8 +53,10 @@ decoded<page_query> decode_page_query(std::string_view query, uint32_t default_l
                                       uint32_t max_limit);
 
 /// The value of `name` in a query string ("a=1&b=2"), percent-decoded;
-/// false when absent.
-bool query_value(std::string_view query, std::string_view name, std::string& out);
+/// false when absent or when its percent-escapes are malformed (then
+/// `*malformed` is set, if given).
+bool query_value(std::string_view query, std::string_view name, std::string& out,
+                 bool* malformed = nullptr);
 
 /// A user id in a path: 1 to 19 decimal digits without a leading zero.
 bool is_user_id(std::string_view id);

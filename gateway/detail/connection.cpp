@@ -117,10 +117,7 @@ void connection::start() {
 }
 
 void connection::refuse() {
-  http_response res{http::status::service_unavailable, 11};
-  res.set(http::field::content_type, "application/json");
-  res.body() = api_error::unavailable("too many connections").body();
-  write(std::make_shared<http_response>(std::move(res)), true);
+  reject(api_error::unavailable("too many connections"));
 }
 
 void connection::drain() {
@@ -204,13 +201,9 @@ size_t connection::header_bytes() const {
 
 void connection::on_header(beast::error_code ec) {
   if (ec == http::error::header_limit) {
-    // A request line longer than any allowed target: 414; otherwise 431.
-    auto data = buffer_.cdata();
-    std::string_view head{static_cast<const char*>(data.data()), data.size()};
-    auto eol = head.find('\n');
-    auto line_limit = core_->opts.max_uri_bytes + 32;
-    reject(eol == std::string_view::npos || eol > line_limit ? api_error::uri_too_long()
-                                                             : api_error::headers_too_large());
+    // Still in the request line: 414; past it, in the fields: 431.
+    auto in_start_line = parser_->get().method_string().empty();
+    reject(in_start_line ? api_error::uri_too_long() : api_error::headers_too_large());
     return;
   }
   if (read_failed(ec))
@@ -282,7 +275,10 @@ void connection::reject(const api_error& err) {
   read_timer_.cancel();
   http_response res{static_cast<http::status>(err.status), 11};
   res.set(http::field::content_type, "application/json");
+  res.set(http::field::server, "griddle");
+  res.keep_alive(false);
   res.body() = err.body();
+  res.prepare_payload();
   write(std::make_shared<http_response>(std::move(res)), true);
 }
 
