@@ -22,6 +22,8 @@ void http_options::add_to(caf::config_option_set& opts) {
       .add(drain_timeout, "http-drain-timeout", "then wait this long for in-flight requests")
       .add(rate_limit, "http-rate-limit", "requests per second per client (0: off)")
       .add(rate_burst, "http-rate-burst", "token bucket size per client (0: twice the rate)")
+      .add(trust_forwarded, "http-trust-forwarded",
+           "client address from X-Forwarded-For (behind a load balancer only)")
       .add(access_log, "http-access-log", "log one JSON line per request");
 }
 

@@ -47,6 +47,10 @@ struct http_options {
   double rate_limit = 0;
   /// Burst size of the per-client token bucket; 0 means `2 * rate_limit`.
   double rate_burst = 0;
+  /// Behind a load balancer: take the client's address (for the rate limit
+  /// and the access log) from the last entry of `X-Forwarded-For`, which the
+  /// balancer appends. Only for gateways that no client reaches directly.
+  bool trust_forwarded = false;
   /// Logs one JSON line per request to stdout.
   bool access_log = false;
 

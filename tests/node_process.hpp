@@ -4,6 +4,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,8 +29,7 @@ using namespace std::chrono_literals;
 class node_process {
  public:
   explicit node_process(std::vector<std::string> args)
-      : node_process(GRIDDLE_NODE_BINARY, std::move(args)) {
-  }
+      : node_process(GRIDDLE_NODE_BINARY, std::move(args)) {}
 
   node_process(const char* binary, std::vector<std::string> args) {
     int fds[2];
@@ -37,6 +37,8 @@ class node_process {
     pid_ = fork();
     CAF_REQUIRE_NOT_EQUAL(pid_, -1);
     if (pid_ == 0) {
+      // A test that aborts (a failed CAF_REQUIRE) takes its children along.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
       dup2(fds[1], STDOUT_FILENO);
       dup2(fds[1], STDERR_FILENO);
       close(fds[0]);

@@ -345,6 +345,10 @@ void site_api::add_chat_routes() {
         if (!take(decode_message(body_of(ex)), ex, text))
           return;
         authenticate(ex, std::move(token), [this, ex, id, text](self_ptr self, const caller& who) {
+          if (who.user == id) {
+            ex->fail(api_error::validation("id", "is you; write to another user"));
+            return;
+          }
           with_existing_user(self, ex, id, [this, self, ex, id, text, me = who.user] {
             ask(self, entity_ref{"conversation", actors::conversation_key(me, id)},
                 actors::send_message_atom_v, me, id, text)

@@ -257,8 +257,19 @@ void connection::dispatch() {
   ++served_;
   ++core_->in_flight;
   counted_in_flight_ = true;
-  auto ex = std::make_shared<connection_exchange>(shared_from_this(), parser_->release(), client_,
-                                                  io_index_);
+  auto req = parser_->release();
+  auto client = client_;
+  if (core_->opts.trust_forwarded) {
+    std::string_view forwarded = req["X-Forwarded-For"];
+    if (!forwarded.empty()) {
+      auto last = forwarded.substr(forwarded.rfind(',') + 1);
+      auto first = last.find_first_not_of(' ');
+      if (first != std::string_view::npos)
+        client = std::string{last.substr(first, last.find_last_not_of(' ') - first + 1)};
+    }
+  }
+  auto ex = std::make_shared<connection_exchange>(shared_from_this(), std::move(req),
+                                                  std::move(client), io_index_);
   parser_.reset();
   if (core_->in_flight > core_->opts.max_in_flight) {
     ex->fail(api_error::unavailable("overloaded; try again shortly"));

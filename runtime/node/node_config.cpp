@@ -27,6 +27,9 @@ node_config::node_config() {
       .add(state_interval, "state-interval", "how often to log entity counts (0: never)")
       .add(store, "store", "event store: sqlite:PATH or memory")
       .add(store_sync, "store-sync", "sqlite durability: full or normal");
+  // Peers that watch this node (gateways set a connection time-out) hear from
+  // it every second even when no request is in flight.
+  set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds(1)});
   // One scheduler thread per core unless the file or the command line says otherwise.
   set("scheduler.max-threads", default_scheduler_threads(std::thread::hardware_concurrency()));
   config_file_path = "griddle-node.ini";

@@ -58,6 +58,9 @@ void decode_bodies(std::string_view body) {
   auto message = api::decode_message(body);
   GRIDDLE_FUZZ_EXPECT(failed(message) || is_object, "a message decodes from an object only");
 
+  auto photo = api::decode_photo(body);
+  GRIDDLE_FUZZ_EXPECT(failed(photo) || is_object, "a photo decodes from an object only");
+
   auto mark = api::decode_read_mark(body);
   if (!failed(mark) && body.find_first_not_of(" \t\r\n") != std::string_view::npos)
     GRIDDLE_FUZZ_EXPECT(is_object, "a non-empty read mark decodes from an object only");
@@ -70,7 +73,9 @@ void decode_texts(std::string_view text) {
     GRIDDLE_FUZZ_EXPECT(q.limit >= 1 && q.limit <= 100, "a page limit is 1..max");
   }
   std::string value;
-  api::query_value(text, "cursor", value);
+  auto malformed = false;
+  auto found = api::query_value(text, "cursor", value, &malformed);
+  GRIDDLE_FUZZ_EXPECT(!(found && malformed), "a malformed value is not found");
   if (api::is_user_id(text))
     GRIDDLE_FUZZ_EXPECT(text.size() <= 19 && text.front() != '0' &&
                             text.find_first_not_of("0123456789") == std::string_view::npos,
