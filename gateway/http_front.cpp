@@ -75,6 +75,10 @@ node::application with_http_front(node::application app) {
     st->api->set_ready(false);
     st->server->drain();
     st->api->stop();
+    // Gone before the actor system they use.
+    st->server.reset();
+    st->api.reset();
+    st->access.reset();
   };
   return app;
 }

@@ -203,8 +203,7 @@ decoded<uint64_t> decode_read_mark(std::string_view body) {
   return i->get<uint64_t>();
 }
 
-bool query_value(std::string_view query, std::string_view name, std::string& out,
-                 bool* malformed) {
+bool query_value(std::string_view query, std::string_view name, std::string& out, bool* malformed) {
   if (malformed != nullptr)
     *malformed = false;
   size_t pos = 0;

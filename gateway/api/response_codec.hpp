@@ -36,4 +36,13 @@ json to_json(const actors::alerts_view& x);
 json to_json(const actors::chat_message& x);
 json to_json(const actors::inbox_entry& x);
 
+/// Each element of `xs` written with `to_json`, as a JSON array.
+template <class Range>
+json items_of(const Range& xs) {
+  auto result = json::array();
+  for (auto& x : xs)
+    result.push_back(to_json(x));
+  return result;
+}
+
 }  // namespace griddle::gateway::api

@@ -4,6 +4,7 @@
 
 #include "actors/account_types.hpp"
 #include "actors/credentials.hpp"
+#include "actors/social_types.hpp"
 #include "gateway/api/push_hub.hpp"
 #include "gateway/api/request_codec.hpp"
 #include "gateway/api/response_codec.hpp"
@@ -101,6 +102,21 @@ void site_api::with_user(const exchange_ptr& ex, authed_job next) {
   auto token = take_token(ex);
   if (!token.empty())
     authenticate(ex, std::move(token), std::move(next));
+}
+
+void site_api::with_page(const exchange_ptr& ex, page_job next) {
+  constexpr uint32_t default_page = 20;
+  auto token = take_token(ex);
+  if (token.empty())
+    return;
+  auto decoded = decode_page_query(ex->query(), default_page, actors::max_page_size);
+  if (auto* err = std::get_if<api_error>(&decoded)) {
+    ex->fail(*err);
+    return;
+  }
+  authenticate(ex, std::move(token),
+               [q = std::get<page_query>(decoded), next = std::move(next)](
+                   self_ptr self, const caller& who) { next(self, who, q); });
 }
 
 void site_api::with_existing_user(self_ptr self, const exchange_ptr& ex, const std::string& id,

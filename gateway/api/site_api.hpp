@@ -19,6 +19,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 
+#include "gateway/api/request_codec.hpp"
 #include "gateway/exchange.hpp"
 #include "gateway/http_options.hpp"
 #include "gateway/rate_limiter.hpp"
@@ -86,6 +87,11 @@ class site_api {
 
   /// `take_token` then `authenticate`.
   void with_user(const exchange_ptr& ex, authed_job next);
+
+  /// For lists: the token and `?cursor=&limit=` checked on the I/O thread,
+  /// then `next` in the relay once the caller is known.
+  using page_job = std::function<void(self_ptr, const caller&, const page_query&)>;
+  void with_page(const exchange_ptr& ex, page_job next);
 
   /// Checks that user `id` exists, then runs `next` (404 otherwise).
   void with_existing_user(self_ptr self, const exchange_ptr& ex, const std::string& id,

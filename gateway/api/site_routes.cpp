@@ -215,89 +215,45 @@ void site_api::add_social_routes() {
   routes_.add(verb::delete_, "/v1/users/{id}/block", block(false));
 
   routes_.add(verb::get, "/v1/feed", [this](const exchange_ptr& ex, const route_params&) {
-    auto token = take_token(ex);
-    page_query q;
-    if (token.empty() ||
-        !take(decode_page_query(ex->query(), default_page, actors::max_page_size), ex, q))
-      return;
-    authenticate(ex, std::move(token), [this, ex, q](self_ptr self, const caller& who) {
+    with_page(ex, [this, ex](self_ptr self, const caller& who, const page_query& q) {
       ask(self, entity_ref{"feed", who.user}, caf::get_atom_v, q.cursor, q.limit)
           .then(
               [ex](actors::feed_page& pg) {
-                auto items = json::array();
-                for (auto& item : pg.items)
-                  items.push_back(to_json(item));
-                ex->respond_json(200, dump(page(std::move(items), pg.next_cursor)));
+                ex->respond_json(200, dump(page(items_of(pg.items), pg.next_cursor)));
               },
               [ex](caf::error& err) { fail(ex, err); });
     });
   });
   routes_.add(verb::get, "/v1/visitors", [this](const exchange_ptr& ex, const route_params&) {
-    auto token = take_token(ex);
-    page_query q;
-    if (token.empty() ||
-        !take(decode_page_query(ex->query(), default_page, actors::max_page_size), ex, q))
-      return;
-    authenticate(ex, std::move(token), [this, ex, q](self_ptr self, const caller& who) {
+    with_page(ex, [this, ex](self_ptr self, const caller& who, const page_query& q) {
       ask(self, entity_ref{"visitors", who.user}, caf::get_atom_v, q.cursor, q.limit)
           .then(
               [ex](actors::visitors_page& pg) {
-                auto items = json::array();
-                for (auto& item : pg.items)
-                  items.push_back(to_json(item));
-                ex->respond_json(200, dump(page(std::move(items), pg.next_cursor)));
+                ex->respond_json(200, dump(page(items_of(pg.items), pg.next_cursor)));
               },
               [ex](caf::error& err) { fail(ex, err); });
     });
   });
-  // Who liked the caller, and mutual likes: one page, newest first.
-  auto likes = [this](bool matches) {
-    return [this, matches](const exchange_ptr& ex, const route_params&) {
-      auto token = take_token(ex);
-      page_query q;
-      if (token.empty() ||
-          !take(decode_page_query(ex->query(), default_page, actors::max_page_size), ex, q))
-        return;
-      authenticate(ex, std::move(token), [this, ex, q, matches](self_ptr self, const caller& who) {
-        ask(self, entity_ref{"likes", who.user}, caf::get_atom_v, q.limit)
+  // One page of a relations projection, newest first: who liked the caller,
+  // mutual likes, the caller's favourites.
+  using relation_list = std::vector<actors::social_entry> actors::relations_view::*;
+  auto relations = [this](const char* type, relation_list list) {
+    return [this, type, list](const exchange_ptr& ex, const route_params&) {
+      with_page(ex, [this, ex, type, list](self_ptr self, const caller& who, const page_query& q) {
+        ask(self, entity_ref{type, who.user}, caf::get_atom_v, q.limit)
             .then(
-                [ex, matches](actors::relations_view& v) {
-                  auto items = json::array();
-                  for (auto& entry : matches ? v.matches : v.received)
-                    items.push_back(to_json(entry));
-                  ex->respond_json(200, dump(page(std::move(items), 0)));
+                [ex, list](actors::relations_view& v) {
+                  ex->respond_json(200, dump(page(items_of(v.*list), 0)));
                 },
                 [ex](caf::error& err) { fail(ex, err); });
       });
     };
   };
-  routes_.add(verb::get, "/v1/likes", likes(false));
-  routes_.add(verb::get, "/v1/matches", likes(true));
-  routes_.add(verb::get, "/v1/favourites", [this](const exchange_ptr& ex, const route_params&) {
-    auto token = take_token(ex);
-    page_query q;
-    if (token.empty() ||
-        !take(decode_page_query(ex->query(), default_page, actors::max_page_size), ex, q))
-      return;
-    authenticate(ex, std::move(token), [this, ex, q](self_ptr self, const caller& who) {
-      ask(self, entity_ref{"favourites", who.user}, caf::get_atom_v, q.limit)
-          .then(
-              [ex](actors::relations_view& v) {
-                auto items = json::array();
-                for (auto& entry : v.given)
-                  items.push_back(to_json(entry));
-                ex->respond_json(200, dump(page(std::move(items), 0)));
-              },
-              [ex](caf::error& err) { fail(ex, err); });
-    });
-  });
+  routes_.add(verb::get, "/v1/likes", relations("likes", &actors::relations_view::received));
+  routes_.add(verb::get, "/v1/matches", relations("likes", &actors::relations_view::matches));
+  routes_.add(verb::get, "/v1/favourites", relations("favourites", &actors::relations_view::given));
   routes_.add(verb::get, "/v1/online", [this](const exchange_ptr& ex, const route_params&) {
-    auto token = take_token(ex);
-    page_query q;
-    if (token.empty() ||
-        !take(decode_page_query(ex->query(), default_page, actors::max_page_size), ex, q))
-      return;
-    authenticate(ex, std::move(token), [this, ex, q](self_ptr self, const caller&) {
+    with_page(ex, [this, ex](self_ptr self, const caller&, const page_query& q) {
       // Ask every shard; answer once all have answered (or the first error).
       struct gathering {
         std::vector<actors::online_users> parts;
@@ -315,10 +271,7 @@ void site_api::add_social_routes() {
                   if (--g->pending != 0 || g->failed)
                     return;
                   auto merged = actors::merge_online(g->parts, q.limit);
-                  auto items = json::array();
-                  for (auto& entry : merged.users)
-                    items.push_back(to_json(entry));
-                  ex->respond_json(200, dump(page(std::move(items), 0)));
+                  ex->respond_json(200, dump(page(items_of(merged.users), 0)));
                 },
                 [ex, g](caf::error& err) {
                   if (!g->failed) {
@@ -358,25 +311,19 @@ void site_api::add_chat_routes() {
         });
       });
   routes_.add(verb::get, "/v1/conversations", [this](const exchange_ptr& ex, const route_params&) {
-    auto token = take_token(ex);
-    page_query q;
-    if (token.empty() ||
-        !take(decode_page_query(ex->query(), default_page, actors::max_page_size), ex, q))
-      return;
-    if (q.cursor > UINT32_MAX) {
-      ex->fail(api_error::bad_request("cursor must be a cursor from a previous page", "cursor"));
-      return;
-    }
-    authenticate(ex, std::move(token), [this, ex, q](self_ptr self, const caller& who) {
+    // The inbox pages by position: the cursor is the offset of the next page.
+    with_page(ex, [this, ex](self_ptr self, const caller& who, const page_query& q) {
+      if (q.cursor > UINT32_MAX) {
+        ex->fail(api_error::bad_request("cursor must be a cursor from a previous page", "cursor"));
+        return;
+      }
       auto offset = static_cast<uint32_t>(q.cursor);
       ask(self, entity_ref{"inbox", who.user}, caf::get_atom_v, offset, q.limit)
           .then(
               [ex, offset, q](actors::inbox_view& v) {
-                auto items = json::array();
-                for (auto& entry : v.conversations)
-                  items.push_back(to_json(entry));
                 uint64_t next = uint64_t{offset} + q.limit;
-                ex->respond_json(200, dump(page(std::move(items), next < v.total ? next : 0)));
+                ex->respond_json(200,
+                                 dump(page(items_of(v.conversations), next < v.total ? next : 0)));
               },
               [ex](caf::error& err) { fail(ex, err); });
     });
@@ -395,10 +342,7 @@ void site_api::add_chat_routes() {
               caf::get_atom_v, who.user, q.cursor, q.limit)
               .then(
                   [ex](actors::chat_page& pg) {
-                    auto items = json::array();
-                    for (auto& m : pg.messages)
-                      items.push_back(to_json(m));
-                    auto doc = page(std::move(items), pg.next_cursor);
+                    auto doc = page(items_of(pg.messages), pg.next_cursor);
                     doc["unread"] = pg.unread_for_reader;
                     ex->respond_json(200, dump(doc));
                   },
