@@ -322,3 +322,37 @@ CAF_TEST(SIGTERM drains with readyz 503 and in flight requests answered then exi
   }
   CAF_CHECK(refused);
 }
+
+CAF_TEST(entity time - outs answer 504) {
+  // Registration and login wait at least 30 s whatever the option says;
+  // every other request gets the tiny time-out.
+  gateway_fixture f{{"--http-request-timeout=1us"}};
+  auto ada = f.join("ada");
+  int timed_out = 0;
+  for (int i = 0; i < 10; ++i) {
+    auto res = f.call("GET", "/v1/me", {}, bearer(ada.token));
+    CAF_CHECK(res.status == 504 || res.status == 200);
+    if (res.status == 504) {
+      ++timed_out;
+      CAF_CHECK_EQUAL(field_of(res, "error", "code"), "timeout");
+    }
+  }
+  CAF_CHECK_GREATER(timed_out, 0);
+}
+
+CAF_TEST(the access log writes one JSON line per request) {
+  gateway_fixture f{{"--http-access-log"}};
+  CAF_REQUIRE_EQUAL(f.call("GET", "/healthz?probe=1").status, 200);
+  CAF_REQUIRE_EQUAL(f.call("GET", "/v1/nothing").status, 404);
+  CAF_REQUIRE(f.node.wait_for("\"target\":\"/v1/nothing\"", 5s));
+  auto& out = f.node.output();
+  auto start = out.find("{\"bytes\"");
+  CAF_REQUIRE_NOT_EQUAL(start, std::string::npos);
+  auto line = json::parse(out.substr(start, out.find('\n', start) - start));
+  CAF_CHECK_EQUAL(line.at("route").get<std::string>(), "/healthz");
+  CAF_CHECK_EQUAL(line.at("target").get<std::string>(), "/healthz?probe=1");
+  CAF_CHECK_EQUAL(line.at("status").get<int>(), 200);
+  CAF_CHECK_EQUAL(line.at("client").get<std::string>(), "127.0.0.1");
+  CAF_CHECK(line.at("ms").is_number());
+  CAF_CHECK(line.at("ts").is_string());
+}
