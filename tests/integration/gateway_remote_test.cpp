@@ -82,11 +82,11 @@ process_ptr start_node(uint16_t port) {
 }
 
 /// A griddle-gateway on a free port, for the node at 127.0.0.1:`node_port`.
-process_ptr start_gateway(uint16_t node_port) {
-  auto gw = std::make_unique<node_process>(
-      GRIDDLE_GATEWAY_BINARY,
-      std::vector<std::string>{"--node=127.0.0.1:" + std::to_string(node_port),
-                               "--http=127.0.0.1:0"});
+process_ptr start_gateway(uint16_t node_port, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"--node=127.0.0.1:" + std::to_string(node_port),
+                                "--http=127.0.0.1:0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto gw = std::make_unique<node_process>(GRIDDLE_GATEWAY_BINARY, std::move(args));
   if (!gw->wait_for("stop with", 20s) || gw->http_port() == 0) {
     CAF_ERROR("the gateway did not start:\n" << gw->output());
     throw step_failed{};
@@ -381,6 +381,29 @@ CAF_TEST(a quiet gateway keeps its node connection) {
     CAF_CHECK_EQUAL(status_of(port, "/readyz"), 200);
     STEP_REQUIRE_EQUAL(send_message(port, ada, bob, "after a quiet spell"), 201);
     CAF_CHECK_EQUAL(next_message(stream), "after a quiet spell");
+    gw->signal(SIGTERM);
+    CAF_CHECK_EQUAL(gw->wait_exit(30s), 0);
+    node->signal(SIGTERM);
+    CAF_CHECK_EQUAL(node->wait_exit(30s), 0);
+  });
+}
+
+CAF_TEST(a frozen node makes requests time out with 504) {
+  guarded([] {
+    auto node = start_node(0);
+    auto gw = start_gateway(node->port(), {"--http-request-timeout=500ms"});
+    auto port = gw->http_port();
+    auto ada = join(port, "ada");
+    CAF_CHECK_EQUAL(status_of(port, "/v1/me", bearer(ada.token)), 200);
+    // Stopped, the node neither answers nor closes the connection: the
+    // gateway's request time-out answers (well before the 5 s heartbeat
+    // time-out would declare the node lost).
+    node->signal(SIGSTOP);
+    auto frozen = http_get(port, "/v1/me", bearer(ada.token));
+    node->signal(SIGCONT);
+    CAF_CHECK_EQUAL(frozen.status, 504);
+    CAF_CHECK_EQUAL(frozen.json().at("error").at("code").get<std::string>(), "timeout");
+    CAF_CHECK_EQUAL(await_status(port, "/v1/me", 200, 10s, bearer(ada.token)), 200);
     gw->signal(SIGTERM);
     CAF_CHECK_EQUAL(gw->wait_exit(30s), 0);
     node->signal(SIGTERM);
