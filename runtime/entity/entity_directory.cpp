@@ -84,4 +84,11 @@ size_t entity_directory::size() const {
   return result;
 }
 
+entity_directory::~entity_directory() {
+  for (auto& s : shards_) {
+    std::unique_lock<std::shared_mutex> guard{s.mtx};
+    s.entries.clear();
+  }
+}
+
 }  // namespace griddle::entity

@@ -33,6 +33,10 @@ class entity_directory {
   };
 
   entity_directory() = default;
+
+  /// Takes every shard's lock once, so the writes other threads made under
+  /// them happen before the entries are destroyed.
+  ~entity_directory();
   entity_directory(const entity_directory&) = delete;
   entity_directory& operator=(const entity_directory&) = delete;
 

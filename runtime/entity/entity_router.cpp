@@ -32,6 +32,10 @@ entity_router::entity_router(caf::actor_system& sys, std::string local_node)
 
 entity_router::~entity_router() {
   caf::anon_send_exit(unroutable_, caf::exit_reason::user_shutdown);
+  // Hosts wrote the table under the lock from other threads; taking it here
+  // orders their writes before the destruction.
+  std::unique_lock<std::shared_mutex> guard{mtx_};
+  types_.clear();
 }
 
 entity_router::target entity_router::resolve(const entity_ref& ref, uint64_t hash) {
