@@ -1,11 +1,13 @@
 // griddle-bench: the benchmark driver. Subcommands:
 //   seed   write a reproducible dataset into an event store (seed_command.hpp)
+//   load   load the HTTP API and report latencies (bench/load/load_command.hpp)
 // See docs/benchmarks.md. Exit codes: 0 done, 1 failed, 2 usage error.
 #include <cstdio>
 #include <exception>
 #include <string>
 #include <vector>
 
+#include "bench/load/load_command.hpp"
 #include "bench/seed/options.hpp"
 #include "bench/seed/seed_command.hpp"
 
@@ -21,6 +23,8 @@ struct subcommand {
 const subcommand subcommands[] = {
     {"seed", "write a reproducible dataset into an event store", griddle::bench::seed_usage,
      griddle::bench::run_seed},
+    {"load", "load the HTTP API and report latency percentiles", griddle::bench::load_usage,
+     griddle::bench::run_load_command},
 };
 
 void print_usage(std::FILE* out) {
