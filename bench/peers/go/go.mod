@@ -1,0 +1,3 @@
+module griddle/bench/peers/feed-peer
+
+go 1.19
