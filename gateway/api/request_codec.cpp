@@ -12,14 +12,15 @@ namespace {
 
 using json = nlohmann::json;
 
-/// Parses a body that must be one JSON object.
-decoded<json> parse_object(std::string_view body) {
-  auto doc = json::parse(body.begin(), body.end(), nullptr, false);
+/// Parses a body that must be one JSON object into `doc`; the error to
+/// answer otherwise.
+std::optional<api_error> parse_object(std::string_view body, json& doc) {
+  doc = json::parse(body.begin(), body.end(), nullptr, false);
   if (doc.is_discarded())
     return api_error::bad_request("the body is not valid JSON (UTF-8)");
   if (!doc.is_object())
     return api_error::bad_request("the body must be a JSON object");
-  return doc;
+  return std::nullopt;
 }
 
 /// Reads string field `name` into `out`. Absent: `required` decides between
@@ -55,6 +56,17 @@ std::optional<api_error> read_int32(const json& doc, const char* name, int32_t& 
     return api_error::validation(name, "is out of range");
   out = static_cast<int32_t>(value);
   return std::nullopt;
+}
+
+/// A body whose one required field `name` is a string.
+decoded<std::string> decode_string_field(std::string_view body, const char* name) {
+  json doc;
+  if (auto err = parse_object(body, doc))
+    return *err;
+  std::string value;
+  if (auto err = read_string(doc, name, value, true))
+    return *err;
+  return value;
 }
 
 int hex_value(char c) {
@@ -107,10 +119,9 @@ bool parse_u64(std::string_view text, uint64_t& out) {
 }  // namespace
 
 decoded<actors::registration> decode_registration(std::string_view body) {
-  auto parsed = parse_object(body);
-  if (auto* err = std::get_if<api_error>(&parsed))
+  json doc;
+  if (auto err = parse_object(body, doc))
     return *err;
-  auto& doc = std::get<json>(parsed);
   actors::registration r;
   for (auto err :
        {read_string(doc, "email", r.email, true), read_string(doc, "password", r.password, true),
@@ -125,10 +136,9 @@ decoded<actors::registration> decode_registration(std::string_view body) {
 }
 
 decoded<login_request> decode_login(std::string_view body) {
-  auto parsed = parse_object(body);
-  if (auto* err = std::get_if<api_error>(&parsed))
+  json doc;
+  if (auto err = parse_object(body, doc))
     return *err;
-  auto& doc = std::get<json>(parsed);
   login_request r;
   for (auto err :
        {read_string(doc, "email", r.email, true), read_string(doc, "password", r.password, true)})
@@ -138,10 +148,9 @@ decoded<login_request> decode_login(std::string_view body) {
 }
 
 decoded<actors::profile_update> decode_profile_update(std::string_view body) {
-  auto parsed = parse_object(body);
-  if (auto* err = std::get_if<api_error>(&parsed))
+  json doc;
+  if (auto err = parse_object(body, doc))
     return *err;
-  auto& doc = std::get<json>(parsed);
   actors::profile_update u;
   auto text_field = [&](const char* name, caf::optional<std::string>& slot) {
     std::string value;
@@ -169,32 +178,19 @@ decoded<actors::profile_update> decode_profile_update(std::string_view body) {
 }
 
 decoded<std::string> decode_message(std::string_view body) {
-  auto parsed = parse_object(body);
-  if (auto* err = std::get_if<api_error>(&parsed))
-    return *err;
-  std::string text;
-  if (auto err = read_string(std::get<json>(parsed), "text", text, true))
-    return *err;
-  return text;
+  return decode_string_field(body, "text");
 }
 
 decoded<std::string> decode_photo(std::string_view body) {
-  auto parsed = parse_object(body);
-  if (auto* err = std::get_if<api_error>(&parsed))
-    return *err;
-  std::string url;
-  if (auto err = read_string(std::get<json>(parsed), "url", url, true))
-    return *err;
-  return url;
+  return decode_string_field(body, "url");
 }
 
 decoded<uint64_t> decode_read_mark(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
     return UINT64_MAX;
-  auto parsed = parse_object(body);
-  if (auto* err = std::get_if<api_error>(&parsed))
+  json doc;
+  if (auto err = parse_object(body, doc))
     return *err;
-  auto& doc = std::get<json>(parsed);
   auto i = doc.find("up_to");
   if (i == doc.end() || i->is_null())
     return UINT64_MAX;
