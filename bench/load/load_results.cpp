@@ -62,6 +62,19 @@ kind_results load_results::overall() const {
   return all;
 }
 
+kind_results load_results::group(bool writes) const {
+  kind_results merged;
+  for (size_t i = 0; i < kinds.size(); ++i)
+    if (is_write(static_cast<request_kind>(i)) == writes)
+      merged.merge(kinds[i]);
+  return merged;
+}
+
+bool load_results::mixed() const {
+  auto seen = [](const kind_results& k) { return k.responses + k.errors() > 0; };
+  return seen(group(true)) && seen(group(false));
+}
+
 double load_results::achieved_rate() const noexcept {
   uint64_t responses = 0;
   for (auto& k : kinds)
@@ -140,6 +153,10 @@ void print_results(std::FILE* out, const load_results& r, const run_description&
   for (size_t i = 0; i < r.kinds.size(); ++i)
     if (r.kinds[i].responses + r.kinds[i].errors() > 0)
       print_row(out, to_string(static_cast<request_kind>(i)), r.kinds[i]);
+  if (r.mixed()) {
+    print_row(out, "reads", r.group(false));
+    print_row(out, "writes", r.group(true));
+  }
   auto all = r.overall();
   print_row(out, "all", all);
   std::fprintf(out, "\nachieved %s responses/s over %.2f s (%s sent",
@@ -177,6 +194,10 @@ nlohmann::json results_json(const load_results& r, const run_description& d) {
   for (size_t i = 0; i < r.kinds.size(); ++i)
     if (r.kinds[i].responses + r.kinds[i].errors() > 0)
       j["latency_ms"][to_string(static_cast<request_kind>(i))] = latency_json(r.kinds[i]);
+  if (r.mixed()) {
+    j["latency_ms"]["reads"] = latency_json(r.group(false));
+    j["latency_ms"]["writes"] = latency_json(r.group(true));
+  }
   nlohmann::json http = nlohmann::json::object();
   for (auto& [status, count] : all.http_errors)
     http[std::to_string(status)] = count;

@@ -64,6 +64,12 @@ struct load_results {
   /// Every kind merged.
   kind_results overall() const;
 
+  /// The durable writes (send, like) merged, or every other kind merged.
+  kind_results group(bool writes) const;
+
+  /// Whether the results hold both reads and writes.
+  bool mixed() const;
+
   /// Responses (of any status) per second.
   double achieved_rate() const noexcept;
 

@@ -44,6 +44,10 @@ bool needs_session(request_kind kind) noexcept {
   return kind != request_kind::healthz;
 }
 
+bool is_write(request_kind kind) noexcept {
+  return kind == request_kind::send || kind == request_kind::like;
+}
+
 bool names_other_user(request_kind kind) noexcept {
   switch (kind) {
     case request_kind::profile:

@@ -43,6 +43,10 @@ std::optional<request_kind> parse_request_kind(std::string_view name) noexcept;
 /// Whether the request carries a session token (all but healthz).
 bool needs_session(request_kind kind) noexcept;
 
+/// Whether the request is a durable write (send, like). Profile views are
+/// counted as reads, though the first visit per visitor and day writes.
+bool is_write(request_kind kind) noexcept;
+
 /// Whether the request names another user (profile, messages, send, like).
 bool names_other_user(request_kind kind) noexcept;
 

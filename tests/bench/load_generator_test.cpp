@@ -339,6 +339,37 @@ CAF_TEST(percentiles of known inputs and merged thread histograms) {
   CAF_CHECK_EQUAL(format_ms(1'234'567'890), "1230");
 }
 
+CAF_TEST(reads and writes are reported as groups of their kinds) {
+  auto latencies = [](int64_t from_ms, int64_t to_ms) {
+    latency_histogram h;
+    for (auto v = from_ms; v <= to_ms; ++v)
+      h.record(v * ms);
+    return h.snapshot();
+  };
+  load_results r;
+  auto& feed = r.kinds[static_cast<size_t>(request_kind::feed)];
+  feed.latency = latencies(1, 100);
+  feed.responses = 100;
+  CAF_CHECK(!r.mixed());
+  auto& send = r.kinds[static_cast<size_t>(request_kind::send)];
+  send.latency = latencies(201, 250);
+  send.responses = 50;
+  auto& like = r.kinds[static_cast<size_t>(request_kind::like)];
+  like.latency = latencies(251, 300);
+  like.responses = 51;
+  like.http_errors[404] = 1;
+  CAF_CHECK(r.mixed());
+  auto reads = r.group(false);
+  auto writes = r.group(true);
+  CAF_CHECK_EQUAL(reads.responses, 100u);
+  CAF_CHECK_EQUAL(writes.responses, 101u);
+  CAF_CHECK_EQUAL(writes.errors(), 1u);
+  CAF_CHECK_EQUAL(reads.latency.max(), 100 * ms);
+  auto writes_p50 = writes.latency.value_at_percentile(50);
+  CAF_CHECK(writes_p50 >= 249 * ms && writes_p50 <= 251 * ms);
+  CAF_CHECK(!is_write(request_kind::profile) && is_write(request_kind::like));
+}
+
 // -- requests and responses -------------------------------------------------------
 
 CAF_TEST(requests carry the token of the sender and name the other user) {
