@@ -1,5 +1,7 @@
 #include "actors/feed_projection.hpp"
 
+#include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "actors/events.hpp"
@@ -86,6 +88,30 @@ feed_page feed_state::page(uint64_t before, uint32_t limit) const {
   return result;
 }
 
+feed_view feed_state::view() const {
+  std::vector<feed_item> items;
+  items.reserve(items_.size());
+  for (auto i = items_.rbegin(); i != items_.rend(); ++i)
+    items.push_back(i->second);
+  return feed_view{std::move(items)};
+}
+
+feed_page feed_view::page(uint64_t before, uint32_t limit) const {
+  feed_page result;
+  auto n = page_size(limit);
+  auto first = before == 0 ? items_.begin()
+                           : std::partition_point(items_.begin(), items_.end(),
+                                                  [before](const feed_item& x) {
+                                                    return x.cursor >= before;
+                                                  });
+  auto available = static_cast<size_t>(items_.end() - first);
+  auto taken = std::min<size_t>(n, available);
+  result.items.assign(first, first + static_cast<std::ptrdiff_t>(taken));
+  if (taken < available && !result.items.empty())
+    result.next_cursor = result.items.back().cursor;
+  return result;
+}
+
 nlohmann::json feed_state::to_json() const {
   auto items = nlohmann::json::array();
   for (auto& [cursor, x] : items_) {
@@ -118,6 +144,9 @@ entity::entity_type feed_type() {
               return state.page(before, limit);
             },
         };
+      },
+      {}, [](const feed_state& state, entity::view_slot& slot) {
+        slot.publish(std::make_shared<const feed_view>(state.view()));
       });
 }
 

@@ -35,6 +35,20 @@ namespace griddle::actors {
 /// Items a feed keeps.
 constexpr size_t feed_capacity = 500;
 
+/// What feed/<owner> publishes on its node's view board (view_board.hpp):
+/// its items, newest first, paged exactly as the projection pages them, so
+/// the gateway reads a feed page on its own thread.
+class feed_view {
+ public:
+  explicit feed_view(std::vector<feed_item> newest_first) : items_(std::move(newest_first)) {}
+
+  /// The same page as `feed_state::page`.
+  feed_page page(uint64_t before, uint32_t limit) const;
+
+ private:
+  std::vector<feed_item> items_;
+};
+
 /// The state of feed/<owner>.
 class feed_state {
  public:
@@ -45,6 +59,9 @@ class feed_state {
   void apply(const store::recorded_event& ev, const nlohmann::json& data);
 
   feed_page page(uint64_t before, uint32_t limit) const;
+
+  /// The items, newest first, as a view to publish.
+  feed_view view() const;
 
   /// Items held.
   size_t size() const noexcept { return items_.size(); }

@@ -3,11 +3,16 @@
 // sending it, and the entity checks its digest against the key in constant
 // time. A session expires `session_ttl` after it was last renewed; using it
 // renews it (one `session_renewed` per `session_renew_every` at most).
+#include <algorithm>
+
 #include "actors/account_types.hpp"
 #include "actors/accounts.hpp"
 #include "actors/credentials.hpp"
 #include "actors/events.hpp"
+#include "actors/session_view.hpp"
+#include "runtime/entity/entity_router.hpp"
 #include "runtime/entity/event_sourced.hpp"
+#include "runtime/entity/view_board.hpp"
 #include "runtime/errc.hpp"
 
 namespace griddle::actors {
@@ -59,8 +64,25 @@ class session_entity final : public entity::event_sourced_behavior {
     ended_ = state.at("ended").get<bool>();
   }
 
+  void handled() override { publish_view(); }
+
+  /// Publishes the session's view while it is live and withdraws it
+  /// otherwise (session_view.hpp).
+  void publish_view() {
+    auto until = std::min(expires_ms_, renewed_ms_ + svc_->session_renew_every.count());
+    if (user_id_.empty() || ended_ || ending_ || !live(svc_->now_ms())) {
+      slot_.withdraw();
+      return;
+    }
+    if (slot_.published() && until == published_until_)
+      return;
+    slot_.publish(std::make_shared<const session_view>(session_view{user_id_, until, svc_}));
+    published_until_ = until;
+  }
+
   caf::behavior handlers(entity::entity_context& ctx) override {
     digest_ = ctx.ref().key;
+    slot_.bind(ctx.router().views(), ctx.ref());
     return {
         [this](start_session_atom, const std::string& user_id) -> caf::result<int64_t> {
           if (!user_id_.empty())
@@ -86,7 +108,10 @@ class session_entity final : public entity::event_sourced_behavior {
                               {"seen_ms", now},
                               {"expires_ms", now + svc_->session_ttl.count()}};
           return commit<std::string>({{events::session_renewed, std::move(data), tags(user_id_)}},
-                                     [this] { return user_id_; });
+                                     [this] {
+                                       publish_view();
+                                       return user_id_;
+                                     });
         },
         [this](logout_atom, const std::string& token) -> caf::result<void> {
           if (!holds(token))
@@ -122,11 +147,15 @@ class session_entity final : public entity::event_sourced_behavior {
     auto now = svc_->now_ms();
     if (!live(now))
       return caf::unit;
+    // No reader may use the session from here on.
+    ending_ = true;
+    slot_.withdraw();
     auto rp = context().self()->make_response_promise();
     nlohmann::json data{
         {"user_id", user_id_}, {"session_id", session_id()}, {"reason", reason}, {"ended_ms", now}};
     append({{events::session_ended, std::move(data), tags(user_id_)}},
-           [rp](const caf::error& err) mutable {
+           [this, rp](const caf::error& err) mutable {
+             ending_ = false;
              if (err)
                rp.deliver(err);
              else
@@ -144,6 +173,12 @@ class session_entity final : public entity::event_sourced_behavior {
   int64_t renewed_ms_ = 0;
   int64_t expires_ms_ = 0;
   bool ended_ = false;
+  /// Set while the end of the session is being stored.
+  bool ending_ = false;
+  /// The `fresh_until_ms` of the published view.
+  int64_t published_until_ = 0;
+  /// Declared last: withdraws the view first when the activation ends.
+  entity::view_slot slot_;
 };
 
 }  // namespace

@@ -24,7 +24,9 @@
 #include <caf/behavior.hpp>
 #include <nlohmann/json.hpp>
 
+#include "runtime/entity/entity_router.hpp"
 #include "runtime/entity/projection.hpp"
+#include "runtime/entity/view_board.hpp"
 
 namespace griddle::actors {
 
@@ -33,13 +35,30 @@ namespace griddle::actors {
 template <class State>
 using query_factory = std::function<caf::behavior(const State& state, entity::entity_context&)>;
 
+/// Publishes a view of `state` through `slot` (view_board.hpp), e.g.
+/// `slot.publish(std::make_shared<const V>(state.view()))`.
+template <class State>
+using view_publisher = std::function<void(const State& state, entity::view_slot& slot)>;
+
+/// With a `view_publisher`, the projection withdraws its view before it
+/// applies an event and publishes a fresh one after the next query: a
+/// projection read often and changed rarely publishes once per change, one
+/// changed often and never read publishes nothing.
 template <class State>
 class state_projection final : public entity::projection_behavior {
  public:
-  state_projection(const entity::stored_state& st, State state, query_factory<State> queries)
-      : projection_behavior(st), state_(std::move(state)), queries_(std::move(queries)) {}
+  state_projection(const entity::stored_state& st, State state, query_factory<State> queries,
+                   view_publisher<State> publisher = {})
+      : projection_behavior(st),
+        state_(std::move(state)),
+        queries_(std::move(queries)),
+        publisher_(std::move(publisher)) {}
 
   void apply(const store::recorded_event& ev, const nlohmann::json& data) override {
+    if (publisher_) {
+      slot_.withdraw();
+      stale_ = true;
+    }
     state_.apply(ev, data);
   }
 
@@ -47,11 +66,28 @@ class state_projection final : public entity::projection_behavior {
 
   void load_state(const nlohmann::json& doc) override { state_.from_json(doc); }
 
-  caf::behavior handlers(entity::entity_context& ctx) override { return queries_(state_, ctx); }
+  caf::behavior handlers(entity::entity_context& ctx) override {
+    if (publisher_)
+      slot_.bind(ctx.router().views(), ctx.ref());
+    return queries_(state_, ctx);
+  }
+
+ protected:
+  void queried() override {
+    if (publisher_ && stale_ && slot_.bound()) {
+      publisher_(state_, slot_);
+      stale_ = false;
+    }
+  }
 
  private:
   State state_;
   query_factory<State> queries_;
+  view_publisher<State> publisher_;
+  /// Whether the state changed since the view was published.
+  bool stale_ = true;
+  /// Declared last: withdraws the view before the state is destroyed.
+  entity::view_slot slot_;
 };
 
 /// The registration of projection type `name` whose activations hold a
@@ -60,10 +96,12 @@ template <class State>
 entity::entity_type make_state_projection(std::string name,
                                           std::function<State(const entity_ref&)> make_state,
                                           query_factory<State> queries,
-                                          std::string tag_prefix = {}) {
-  auto factory = [make_state = std::move(make_state), queries = std::move(queries)](
-                     const entity_ref& ref, const entity::stored_state& st) {
-    return std::make_unique<state_projection<State>>(st, make_state(ref), queries);
+                                          std::string tag_prefix = {},
+                                          view_publisher<State> publisher = {}) {
+  auto factory = [make_state = std::move(make_state), queries = std::move(queries),
+                  publisher = std::move(publisher)](const entity_ref& ref,
+                                                    const entity::stored_state& st) {
+    return std::make_unique<state_projection<State>>(st, make_state(ref), queries, publisher);
   };
   return entity::make_projection_type(std::move(name), State::event_types(), std::move(factory),
                                       std::move(tag_prefix));

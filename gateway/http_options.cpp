@@ -24,7 +24,9 @@ void http_options::add_to(caf::config_option_set& opts) {
       .add(rate_burst, "http-rate-burst", "token bucket size per client (0: twice the rate)")
       .add(trust_forwarded, "http-trust-forwarded",
            "client address from X-Forwarded-For (behind a load balancer only)")
-      .add(access_log, "http-access-log", "log one JSON line per request");
+      .add(access_log, "http-access-log", "log one JSON line per request")
+      .add(no_read_views, "http-no-read-views",
+           "ask the entities for sessions and feed pages instead of reading their views");
 }
 
 caf::error http_options::validate() const {

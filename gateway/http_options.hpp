@@ -53,6 +53,11 @@ struct http_options {
   bool trust_forwarded = false;
   /// Logs one JSON line per request to stdout.
   bool access_log = false;
+  /// Never reads the views entities publish (runtime/entity/view_board.hpp):
+  /// every session check and feed page is a message to the entity. For
+  /// comparing; the views are read by default when the gateway runs inside
+  /// the node.
+  bool no_read_views = false;
 
   /// Registers the options above (category "global") with a configuration's
   /// option set.

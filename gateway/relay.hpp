@@ -68,6 +68,9 @@ class entity_access {
 
   bool embedded() const noexcept { return router_ != nullptr; }
 
+  /// The router of the node this gateway runs in; null in remote mode.
+  entity::entity_router* router() const noexcept { return router_; }
+
  private:
   entity::entity_router* router_ = nullptr;
   mutable std::shared_mutex mtx_;

@@ -5,7 +5,63 @@
 
 namespace griddle::gateway::api {
 
-std::string iso_time(int64_t ms) {
+namespace {
+
+/// Writes `ms` as "YYYY-MM-DDTHH:MM:SS.mmmZ" into `buf` (24 characters);
+/// false for years outside 0..9999.
+bool format_iso_time(int64_t ms, char* buf) {
+  auto millis = ms % 1000;
+  auto secs = ms / 1000;
+  if (millis < 0) {
+    millis += 1000;
+    secs -= 1;
+  }
+  auto days = secs / 86400;
+  auto rem = secs % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days -= 1;
+  }
+  // Days since 1970-01-01 to a civil date, in 400-year eras of 146097 days
+  // that start on March 1st (so the leap day ends the year).
+  auto z = days + 719468;
+  auto era = (z >= 0 ? z : z - 146096) / 146097;
+  auto doe = z - era * 146097;
+  auto yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  auto year = yoe + era * 400;
+  auto doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  auto mp = (5 * doy + 2) / 153;
+  auto day = doy - (153 * mp + 2) / 5 + 1;
+  auto month = mp < 10 ? mp + 3 : mp - 9;
+  if (month <= 2)
+    ++year;
+  if (year < 0 || year > 9999)
+    return false;
+  auto put = [](char* at, int64_t value, int digits) {
+    for (int i = digits - 1; i >= 0; --i) {
+      at[i] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  put(buf, year, 4);
+  buf[4] = '-';
+  put(buf + 5, month, 2);
+  buf[7] = '-';
+  put(buf + 8, day, 2);
+  buf[10] = 'T';
+  put(buf + 11, rem / 3600, 2);
+  buf[13] = ':';
+  put(buf + 14, rem / 60 % 60, 2);
+  buf[16] = ':';
+  put(buf + 17, rem % 60, 2);
+  buf[19] = '.';
+  put(buf + 20, millis, 3);
+  buf[23] = 'Z';
+  return true;
+}
+
+/// The slow path for years outside 0..9999 (strftime's forms).
+std::string iso_time_any_year(int64_t ms) {
   auto secs = static_cast<time_t>(ms / 1000);
   auto millis = static_cast<int>(ms % 1000);
   if (millis < 0) {
@@ -14,10 +70,79 @@ std::string iso_time(int64_t ms) {
   }
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[40];
+  char buf[64];
   auto n = std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
   std::snprintf(buf + n, sizeof(buf) - n, ".%03dZ", millis);
   return buf;
+}
+
+}  // namespace
+
+std::string iso_time(int64_t ms) {
+  char buf[24];
+  if (format_iso_time(ms, buf))
+    return std::string(buf, sizeof(buf));
+  return iso_time_any_year(ms);
+}
+
+void append_iso_time(std::string& out, int64_t ms) {
+  char buf[26];
+  buf[0] = '"';
+  if (format_iso_time(ms, buf + 1)) {
+    buf[25] = '"';
+    out.append(buf, sizeof(buf));
+  } else {
+    append_json_string(out, iso_time_any_year(ms));
+  }
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  // Plain printable ASCII without quotes or backslashes is written as it is;
+  // anything else takes the document writer's escaping and UTF-8 repair.
+  for (auto c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') {
+      out += dump(json(std::string{text}));
+      return;
+    }
+  }
+  out += '"';
+  out.append(text.data(), text.size());
+  out += '"';
+}
+
+std::string feed_page_body(const actors::feed_page& pg) {
+  // Keys in the order `dump` writes them (sorted).
+  std::string out;
+  out.reserve(64 + pg.items.size() * 96);
+  out += R"({"items":[)";
+  bool first = true;
+  for (auto& x : pg.items) {
+    out += first ? R"({"at":)" : R"(,{"at":)";
+    first = false;
+    append_iso_time(out, x.at_ms);
+    out += R"(,"kind":)";
+    append_json_string(out, x.kind);
+    if (!x.photo_id.empty()) {
+      out += R"(,"photo":{"id":)";
+      append_json_string(out, x.photo_id);
+      out += R"(,"url":)";
+      append_json_string(out, x.photo_url);
+      out += '}';
+    }
+    out += R"(,"user_id":)";
+    append_json_string(out, x.user_id);
+    out += '}';
+  }
+  out += R"(],"next_cursor":)";
+  if (pg.next_cursor == 0) {
+    out += "null}";
+  } else {
+    out += '"';
+    out += std::to_string(pg.next_cursor);
+    out += "\"}";
+  }
+  return out;
 }
 
 std::string dump(const json& doc) {

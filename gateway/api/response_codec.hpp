@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -35,6 +36,17 @@ json to_json(const actors::feed_item& x);
 json to_json(const actors::alerts_view& x);
 json to_json(const actors::chat_message& x);
 json to_json(const actors::inbox_entry& x);
+
+/// A feed page written straight into a string, byte for byte what
+/// `dump(page(items_of(pg.items), pg.next_cursor))` writes, without building
+/// a document: the feed is the most read page.
+std::string feed_page_body(const actors::feed_page& pg);
+
+/// Appends `text` as a JSON string (quoted and escaped as `dump` does).
+void append_json_string(std::string& out, std::string_view text);
+
+/// Appends `ms` as a quoted ISO-8601 UTC time.
+void append_iso_time(std::string& out, int64_t ms);
 
 /// Each element of `xs` written with `to_json`, as a JSON array.
 template <class Range>

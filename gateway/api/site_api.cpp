@@ -4,6 +4,7 @@
 
 #include "actors/account_types.hpp"
 #include "actors/credentials.hpp"
+#include "actors/feed_projection.hpp"
 #include "actors/social_types.hpp"
 #include "gateway/api/push_hub.hpp"
 #include "gateway/api/request_codec.hpp"
@@ -21,6 +22,8 @@ site_api::site_api(caf::actor_system& sys, std::shared_ptr<entity_access> access
       relays_(sys, opts.threads),
       limiter_(opts.rate_limit, opts.rate_burst),
       hub_(spawn_push_hub(sys, std::move(feed))) {
+  if (access_->embedded() && !opts.no_read_views)
+    views_ = &access_->router()->views();
   add_routes();
 }
 
@@ -77,10 +80,23 @@ std::string site_api::take_token(const exchange_ptr& ex) {
   return token;
 }
 
+std::shared_ptr<const actors::session_view> site_api::session_view_of(
+    const std::string& digest) const {
+  if (views_ == nullptr)
+    return nullptr;
+  auto view = views_->read<actors::session_view>(entity_ref{"session", digest});
+  return view && view->fresh() ? view : nullptr;
+}
+
 void site_api::authenticate(const exchange_ptr& ex, std::string token, authed_job next) {
   caller who;
   who.session_key = actors::token_digest(token);
   who.token = std::move(token);
+  if (auto view = session_view_of(who.session_key)) {
+    who.user = view->user_id;
+    run(ex, [who = std::move(who), next = std::move(next)](self_ptr self) { next(self, who); });
+    return;
+  }
   run(ex, [this, ex, who = std::move(who), next = std::move(next)](self_ptr self) mutable {
     auto ref = entity_ref{"session", who.session_key};
     ask(self, ref, actors::authenticate_atom_v, who.token)
@@ -104,19 +120,50 @@ void site_api::with_user(const exchange_ptr& ex, authed_job next) {
     authenticate(ex, std::move(token), std::move(next));
 }
 
-void site_api::with_page(const exchange_ptr& ex, page_job next) {
+std::optional<std::pair<std::string, page_query>> site_api::take_page(const exchange_ptr& ex) {
   constexpr uint32_t default_page = 20;
   auto token = take_token(ex);
   if (token.empty())
-    return;
+    return std::nullopt;
   auto decoded = decode_page_query(ex->query(), default_page, actors::max_page_size);
   if (auto* err = std::get_if<api_error>(&decoded)) {
     ex->fail(*err);
-    return;
+    return std::nullopt;
   }
-  authenticate(ex, std::move(token),
-               [q = std::get<page_query>(decoded), next = std::move(next)](
-                   self_ptr self, const caller& who) { next(self, who, q); });
+  return std::make_pair(std::move(token), std::get<page_query>(decoded));
+}
+
+void site_api::with_page(const exchange_ptr& ex, page_job next) {
+  auto taken = take_page(ex);
+  if (!taken)
+    return;
+  authenticate(ex, std::move(taken->first),
+               [q = taken->second, next = std::move(next)](self_ptr self, const caller& who) {
+                 next(self, who, q);
+               });
+}
+
+void site_api::serve_feed(const exchange_ptr& ex) {
+  auto taken = take_page(ex);
+  if (!taken)
+    return;
+  auto& [token, q] = *taken;
+  // The whole request on this thread when the session and the feed have
+  // published views; otherwise the entities are asked.
+  if (views_ != nullptr) {
+    if (auto session = session_view_of(actors::token_digest(token))) {
+      auto feed = views_->read<actors::feed_view>(entity_ref{"feed", session->user_id});
+      if (feed) {
+        ex->respond_json(200, feed_page_body(feed->page(q.cursor, q.limit)));
+        return;
+      }
+    }
+  }
+  authenticate(ex, std::move(token), [this, ex, q = q](self_ptr self, const caller& who) {
+    ask(self, entity_ref{"feed", who.user}, caf::get_atom_v, q.cursor, q.limit)
+        .then([ex](actors::feed_page& pg) { ex->respond_json(200, feed_page_body(pg)); },
+              [ex](caf::error& err) { fail(ex, err); });
+  });
 }
 
 void site_api::with_existing_user(self_ptr self, const exchange_ptr& ex, const std::string& id,

@@ -13,12 +13,15 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 
+#include "actors/session_view.hpp"
 #include "gateway/api/request_codec.hpp"
 #include "gateway/exchange.hpp"
 #include "gateway/http_options.hpp"
@@ -79,8 +82,17 @@ class site_api {
   static std::string take_token(const exchange_ptr& ex);
 
   /// Authenticates `token` with its session entity, then runs `next` in
-  /// the relay.
+  /// the relay. When the session's published view is fresh, the token is
+  /// checked on the I/O thread and the entity is not asked.
   void authenticate(const exchange_ptr& ex, std::string token, authed_job next);
+
+  /// The fresh published view of session `digest`, if views are read and
+  /// one is on the board.
+  std::shared_ptr<const actors::session_view> session_view_of(const std::string& digest) const;
+
+  /// The token and `?cursor=&limit=` of a list request; answers the error
+  /// and returns nothing when either is missing or malformed.
+  std::optional<std::pair<std::string, page_query>> take_page(const exchange_ptr& ex);
 
   /// Runs `job` in the relay of `ex`'s I/O thread (503 once stopped).
   void run(const exchange_ptr& ex, std::function<void(self_ptr)> job);
@@ -101,6 +113,7 @@ class site_api {
   static void fail(const exchange_ptr& ex, const caf::error& err);
 
   void serve_metrics(const exchange_ptr& ex);
+  void serve_feed(const exchange_ptr& ex);
   void serve_events(const exchange_ptr& ex);
 
   template <class... Ts>
@@ -123,6 +136,9 @@ class site_api {
   rate_limiter limiter_;
   route_table routes_;
   caf::actor hub_;
+  /// The node's view board when the gateway runs inside the node and reads
+  /// views (`--http-no-read-views` unset); null otherwise.
+  entity::view_board* views_ = nullptr;
   std::atomic<bool> ready_{true};
 };
 

@@ -214,16 +214,8 @@ void site_api::add_social_routes() {
   routes_.add(verb::post, "/v1/users/{id}/block", block(true));
   routes_.add(verb::delete_, "/v1/users/{id}/block", block(false));
 
-  routes_.add(verb::get, "/v1/feed", [this](const exchange_ptr& ex, const route_params&) {
-    with_page(ex, [this, ex](self_ptr self, const caller& who, const page_query& q) {
-      ask(self, entity_ref{"feed", who.user}, caf::get_atom_v, q.cursor, q.limit)
-          .then(
-              [ex](actors::feed_page& pg) {
-                ex->respond_json(200, dump(page(items_of(pg.items), pg.next_cursor)));
-              },
-              [ex](caf::error& err) { fail(ex, err); });
-    });
-  });
+  routes_.add(verb::get, "/v1/feed",
+              [this](const exchange_ptr& ex, const route_params&) { serve_feed(ex); });
   routes_.add(verb::get, "/v1/visitors", [this](const exchange_ptr& ex, const route_params&) {
     with_page(ex, [this, ex](self_ptr self, const caller& who, const page_query& q) {
       ask(self, entity_ref{"visitors", who.user}, caf::get_atom_v, q.cursor, q.limit)

@@ -41,6 +41,8 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
     auto start = clock.now();
     auto result = app_.as_behavior_impl()->invoke(f, xs);
     if (result != caf::match_case::no_match) {
+      if (owner_->args_.behavior)
+        owner_->args_.behavior->handled();
       auto end = clock.now();
       owner_->args_.record->last_active.store(end.time_since_epoch().count(),
                                               std::memory_order_relaxed);

@@ -20,6 +20,7 @@
 #include "runtime/cluster/hash_ring.hpp"
 #include "runtime/entity/entity_directory.hpp"
 #include "runtime/entity/entity_ref.hpp"
+#include "runtime/entity/view_board.hpp"
 #include "runtime/type_ids.hpp"
 
 namespace griddle::entity {
@@ -131,6 +132,9 @@ class entity_router {
   /// The active entity behind `ref` on this node, or an invalid handle.
   caf::actor find_active(const entity_ref& ref);
 
+  /// The views this node's entities publish (view_board.hpp).
+  view_board& views() noexcept { return views_; }
+
  private:
   struct target {
     caf::actor direct;
@@ -155,6 +159,7 @@ class entity_router {
   std::unordered_map<std::string, type_slot> types_;
   /// Answers every message with an error, for unknown types or unowned keys.
   caf::actor unroutable_;
+  view_board views_;
 };
 
 }  // namespace griddle::entity

@@ -57,6 +57,10 @@ class entity_behavior {
   /// Returns the message handlers. Called once, after construction.
   virtual caf::behavior make_behavior(entity_context& ctx) = 0;
 
+  /// Called after each message the behaviour handled (not after replies to
+  /// the activation's own requests); e.g. to publish a view (view_board.hpp).
+  virtual void handled() {}
+
   /// Serialises the state; the factory must rebuild an equal state from it.
   virtual std::string snapshot() const = 0;
 

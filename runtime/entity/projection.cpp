@@ -34,11 +34,21 @@ caf::behavior projection_behavior::make_behavior(entity_context& ctx) {
   stored_.clear();
   stored_.shrink_to_fit();
   caf::behavior delivery{
-      [this](project_atom, const store::recorded_event& ev) { offer(ev); },
+      [this](project_atom, const store::recorded_event& ev) {
+        delivering_ = true;
+        offer(ev);
+      },
   };
   auto app = handlers(ctx);
   catch_up(position_ + 1);
   return caf::behavior{app.as_behavior_impl()->or_else(delivery.as_behavior_impl())};
+}
+
+void projection_behavior::handled() {
+  if (delivering_)
+    delivering_ = false;
+  else
+    queried();
 }
 
 void projection_behavior::catch_up(uint64_t from_position) {

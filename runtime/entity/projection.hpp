@@ -61,9 +61,15 @@ class projection_behavior : public entity_behavior {
   void subscribe(std::shared_ptr<const std::set<std::string>> types) { types_ = std::move(types); }
 
   caf::behavior make_behavior(entity_context& ctx) final;
+  void handled() final;
   std::string snapshot() const final;
   bool needs_save() const final { return position_ != saved_position_; }
   void saved() final { saved_position_ = position_; }
+
+ protected:
+  /// Called after each query the projection handled (each message but the
+  /// runtime's event deliveries); e.g. to publish a view.
+  virtual void queried() {}
 
  private:
   /// Applies `ev` if it is new and of a subscribed type.
@@ -79,6 +85,8 @@ class projection_behavior : public entity_behavior {
   uint64_t since_snapshot_ = 0;
   std::shared_ptr<const std::set<std::string>> types_;
   entity_context* ctx_ = nullptr;
+  /// Whether the message being handled is an event delivery.
+  bool delivering_ = false;
 };
 
 using projection_factory =

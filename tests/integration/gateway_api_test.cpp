@@ -330,6 +330,60 @@ CAF_TEST(SIGTERM drains with readyz 503 and in flight requests answered then exi
   CAF_CHECK(refused);
 }
 
+// The feed and the session check are read from published views by default
+// (runtime/entity/view_board.hpp) and from the entities with
+// --http-no-read-views: both answer the same and follow every change.
+static void feed_follows_changes(gateway_fixture& f, std::vector<std::string>& bodies) {
+  auto ann = f.join("ann");
+  auto bob = f.join("bob");
+  auto cid = f.join("cid");
+  auto feed = [&] { return f.call("GET", "/v1/feed?limit=5", {}, bearer(ann.token)); };
+  CAF_REQUIRE_EQUAL(f.call("POST", "/v1/users/" + ann.id + "/like", {}, bearer(bob.token)).status,
+                    200);
+  auto page = eventually(feed, [&](const json& p) { return has_kind(p, "liked", bob.id); });
+  CAF_REQUIRE(has_kind(page, "liked", bob.id));
+  for (int i = 0; i < 5; ++i) {
+    auto res = feed();
+    CAF_CHECK_EQUAL(res.status, 200);
+    CAF_CHECK_EQUAL(res.json(), page);
+  }
+  CAF_REQUIRE_EQUAL(f.call("GET", "/v1/users/" + ann.id, {}, bearer(cid.token)).status, 200);
+  page = eventually(feed, [&](const json& p) { return has_kind(p, "visited", cid.id); });
+  CAF_CHECK(has_kind(page, "visited", cid.id));
+  CAF_REQUIRE_EQUAL(f.call("POST", "/v1/users/" + bob.id + "/like", {}, bearer(ann.token)).status,
+                    200);
+  page = eventually(feed, [&](const json& p) { return has_kind(p, "matched", bob.id); });
+  CAF_CHECK(has_kind(page, "matched", bob.id));
+  auto body = f.call("GET", "/v1/feed?limit=5", {}, bearer(ann.token)).body;
+  // Ids and times differ between nodes: keep the shape.
+  for (auto* id : {&ann.id, &bob.id, &cid.id})
+    for (size_t at; (at = body.find("\"" + *id + "\"")) != std::string::npos;)
+      body.replace(at, id->size() + 2, "\"ID\"");
+  for (size_t at = 0; (at = body.find("\"at\":\"", at)) != std::string::npos; at += 6)
+    body.replace(at + 6, 24, "TIME");
+  bodies.push_back(body);
+  // A logged-out token is refused at once, with or without views.
+  CAF_REQUIRE_EQUAL(f.call("DELETE", "/v1/sessions/current", {}, bearer(ann.token)).status, 200);
+  CAF_CHECK_EQUAL(feed().status, 401);
+  CAF_CHECK_EQUAL(f.call("GET", "/v1/me", {}, bearer(ann.token)).status, 401);
+}
+
+CAF_TEST(the feed follows changes and reads the same with and without published views) {
+  std::vector<std::string> bodies;
+  {
+    gateway_fixture with_views;
+    feed_follows_changes(with_views, bodies);
+  }
+  {
+    gateway_fixture without_views{{"--http-no-read-views"}};
+    feed_follows_changes(without_views, bodies);
+  }
+  CAF_REQUIRE_EQUAL(bodies.size(), 2u);
+  CAF_CHECK_EQUAL(bodies[0], bodies[1]);
+  CAF_CHECK_NOT_EQUAL(bodies[0].find(R"({"at":"TIME","kind":"matched","user_id":"ID"})"),
+                      std::string::npos);
+}
+
 CAF_TEST(the access log writes one JSON line per request) {
   gateway_fixture f{{"--http-access-log"}};
   CAF_REQUIRE_EQUAL(f.call("GET", "/healthz?probe=1").status, 200);

@@ -1,13 +1,17 @@
 // The gateway's pure parts: route matching, the error mapping, request
-// decoders, the rate limiter and the live-push frames.
+// decoders, the direct feed writer, the rate limiter and the live-push frames.
 #define CAF_SUITE gateway_parts
 #include <caf/test/unit_test.hpp>
+
+#include <cstdio>
+#include <ctime>
 
 #include <caf/sec.hpp>
 #include <nlohmann/json.hpp>
 
 #include "gateway/api/push_hub.hpp"
 #include "gateway/api/request_codec.hpp"
+#include "gateway/api/response_codec.hpp"
 #include "gateway/api_error.hpp"
 #include "gateway/rate_limiter.hpp"
 #include "gateway/route_table.hpp"
@@ -144,6 +148,49 @@ CAF_TEST(queries and tokens) {
   CAF_CHECK(api::bearer_token("Basic " + token).empty());
   CAF_CHECK(api::bearer_token("Bearer " + token + "a").empty());
   CAF_CHECK(api::bearer_token("Bearer " + std::string(42, 'a') + "!").empty());
+}
+
+CAF_TEST(times are written as ISO-8601 UTC with milliseconds) {
+  CAF_CHECK_EQUAL(api::iso_time(0), "1970-01-01T00:00:00.000Z");
+  CAF_CHECK_EQUAL(api::iso_time(-1), "1969-12-31T23:59:59.999Z");
+  CAF_CHECK_EQUAL(api::iso_time(951'782'400'000), "2000-02-29T00:00:00.000Z");
+  CAF_CHECK_EQUAL(api::iso_time(1'795'711'009'123), "2026-11-26T16:36:49.123Z");
+  CAF_CHECK_EQUAL(api::iso_time(253'402'300'799'999), "9999-12-31T23:59:59.999Z");
+  // Each day from 1900 to 2100 at a moving time of day agrees with gmtime.
+  for (int64_t day = -25'567; day <= 47'482; ++day) {
+    auto ms = day * 86'400'000 + (day * 7'777'777) % 86'400'000;
+    auto secs = static_cast<time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char want[96];
+    std::snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(((ms % 1000) + 1000) % 1000));
+    if (api::iso_time(ms) != want)
+      CAF_FAIL("day " << day << ": " << api::iso_time(ms) << " != " << want);
+  }
+}
+
+CAF_TEST(the direct feed writer writes what the document writer writes) {
+  using actors::feed_item;
+  auto document = [](const actors::feed_page& pg) {
+    return api::dump(api::page(api::items_of(pg.items), pg.next_cursor));
+  };
+  actors::feed_page pg;
+  CAF_CHECK_EQUAL(api::feed_page_body(pg), document(pg));
+  CAF_CHECK_EQUAL(api::feed_page_body(pg), R"({"items":[],"next_cursor":null})");
+  pg.items.push_back(feed_item{9, "liked", "17", 1'795'711'009'123, {}, {}});
+  pg.items.push_back(feed_item{8, "photo", "4", 5, "p1", "/photos/4/p1.jpg"});
+  pg.items.push_back(feed_item{7, "visited", "quote\"back\\slash", -5, {}, {}});
+  pg.items.push_back(feed_item{6, "photo", "tab\tnew\nline\x01", 0, "\x7f", "caf\xc3\xa9"});
+  pg.items.push_back(feed_item{5, "photo", "bad\xff\xfeutf8", 1, "id", "\xe2\x82"});
+  CAF_CHECK_EQUAL(api::feed_page_body(pg), document(pg));
+  pg.next_cursor = 5;
+  CAF_CHECK_EQUAL(api::feed_page_body(pg), document(pg));
+  std::string text;
+  api::append_json_string(text, "plain");
+  api::append_iso_time(text, 0);
+  CAF_CHECK_EQUAL(text, R"("plain""1970-01-01T00:00:00.000Z")");
 }
 
 CAF_TEST(the rate limiter refills at its rate) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "actors/session_view.hpp"
 #include "actors/account_types.hpp"
 #include "actors/accounts.hpp"
 #include "actors/events.hpp"
@@ -184,6 +185,43 @@ CAF_TEST(a renewed session outlives its first expiry) {
 }
 
 // -- revoke ------------------------------------------------------------------------
+
+// -- published views -----------------------------------------------------------------
+
+CAF_TEST(a live session publishes a view that logout withdraws before it answers) {
+  auto token = login();
+  auto view = [&] { return world.router().views().read<session_view>(session_of(token)); };
+  CAF_REQUIRE(authenticate(token));
+  auto published = view();
+  CAF_REQUIRE(published != nullptr);
+  CAF_CHECK_EQUAL(published->user_id, "42");
+  CAF_CHECK(published->fresh());
+  // Usable until the next renewal is due, then the entity must be asked.
+  CAF_CHECK_EQUAL(published->fresh_until_ms, world.now_ms() + renew_every().count());
+  world.advance(renew_every());
+  CAF_CHECK(!published->fresh());
+  CAF_REQUIRE(authenticate(token));
+  auto renewed = view();
+  CAF_REQUIRE(renewed != nullptr);
+  CAF_CHECK(renewed->fresh());
+  CAF_CHECK_EQUAL(renewed->fresh_until_ms, world.now_ms() + renew_every().count());
+  CAF_CHECK_EQUAL(world.tell(session_of(token), logout_atom_v, token), caf::error{});
+  CAF_CHECK(view() == nullptr);
+  CAF_CHECK(!authenticate(token));
+  CAF_CHECK(view() == nullptr);
+}
+
+CAF_TEST(a wrong token publishes nothing and an expired session withdraws its view) {
+  auto token = login();
+  auto other = new_session_token();
+  CAF_CHECK(!world.ask<std::string>(session_of(token), authenticate_atom_v, other));
+  CAF_CHECK(world.router().views().read<session_view>(session_of(other)) == nullptr);
+  CAF_REQUIRE(authenticate(token));
+  CAF_CHECK(world.router().views().read<session_view>(session_of(token)) != nullptr);
+  world.advance(ttl());
+  CAF_CHECK(!authenticate(token));
+  CAF_CHECK(world.router().views().read<session_view>(session_of(token)) == nullptr);
+}
 
 CAF_TEST(only the owner may revoke a session) {
   auto token = login();

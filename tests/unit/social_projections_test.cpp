@@ -208,6 +208,32 @@ CAF_TEST(the feed keeps its capacity) {
   CAF_CHECK_EQUAL(kinds(st.page(0, 10)), (strings{"visited:6", "visited:5", "visited:4"}));
 }
 
+CAF_TEST(the published feed view pages exactly as the projection) {
+  feed_state st{"1", 40};
+  // Gaps between cursors, so `before` falls on items and between them.
+  for (uint64_t i = 1; i <= 50; ++i)
+    feed(st, i * 3, events::profile_visited, visit(std::to_string(i + 1), "1", "d", 0));
+  auto view = st.view();
+  auto cursors = [](const feed_page& pg) {
+    std::vector<uint64_t> xs;
+    for (auto& x : pg.items)
+      xs.push_back(x.cursor);
+    xs.push_back(pg.next_cursor);
+    return xs;
+  };
+  size_t compared = 0;
+  for (uint64_t before = 0; before <= 160; ++before)
+    for (uint32_t limit : {0u, 1u, 2u, 7u, 20u, 39u, 40u, 100u, 500u}) {
+      auto want = st.page(before, limit);
+      auto got = view.page(before, limit);
+      if (cursors(got) != cursors(want) || kinds(got) != kinds(want))
+        CAF_FAIL("before " << before << " limit " << limit << ": view and projection differ");
+      ++compared;
+    }
+  CAF_CHECK_EQUAL(compared, 161u * 9u);
+  CAF_CHECK_EQUAL(feed_state{"2"}.view().page(0, 20).items.size(), 0u);
+}
+
 // -- alerts ------------------------------------------------------------------------------
 
 CAF_TEST(unread messages are counted per conversation and cleared by reads) {
@@ -421,6 +447,18 @@ CAF_TEST(the feed follows activity and photos of favourites) {
   CAF_REQUIRE(older);
   CAF_CHECK_EQUAL(kinds(*older), (strings{"favourited:4", "visited:3"}));
   CAF_CHECK_EQUAL(older->next_cursor, page->items[3].cursor);
+  // The projection published its items for the gateway; an event withdraws
+  // them until the next query.
+  auto published = world.router().views().read<feed_view>(ref);
+  CAF_REQUIRE(published != nullptr);
+  CAF_CHECK_EQUAL(kinds(published->page(0, 0)), expected);
+  world.act(visit_atom_v, "5", "1");
+  CAF_CHECK(app_world::eventually(
+      [&] { return world.router().views().read<feed_view>(ref) == nullptr; }));
+  CAF_REQUIRE(world.ask<feed_page>(ref, caf::get_atom_v, uint64_t{0}, uint32_t{1}));
+  published = world.router().views().read<feed_view>(ref);
+  CAF_REQUIRE(published != nullptr);
+  CAF_CHECK_EQUAL(kinds(published->page(0, 1)), (strings{"visited:5"}));
   // user 2 sees the match too.
   CAF_CHECK(app_world::eventually([&] {
     auto two =
