@@ -1,5 +1,8 @@
 #include "gateway/http_options.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include <caf/config_option_adder.hpp>
 
 #include "runtime/errc.hpp"
@@ -9,7 +12,7 @@ namespace griddle::gateway {
 void http_options::add_to(caf::config_option_set& opts) {
   caf::config_option_adder{opts, "global"}
       .add(listen, "http", "serve HTTP on HOST:PORT (empty: off)")
-      .add(threads, "http-threads", "HTTP I/O threads")
+      .add(threads, "http-threads", "HTTP I/O threads (default: one per core)")
       .add(max_connections, "http-max-connections", "open connections at most")
       .add(max_in_flight, "http-max-in-flight", "requests handled at once at most (then 503)")
       .add(max_header_bytes, "http-max-header-bytes", "request line and headers at most")
@@ -27,6 +30,11 @@ void http_options::add_to(caf::config_option_set& opts) {
       .add(access_log, "http-access-log", "log one JSON line per request")
       .add(no_read_views, "http-no-read-views",
            "ask the entities for sessions and feed pages instead of reading their views");
+}
+
+size_t http_options::default_threads() {
+  auto cores = static_cast<size_t>(std::thread::hardware_concurrency());
+  return std::clamp<size_t>(cores, 1, 64);
 }
 
 caf::error http_options::validate() const {

@@ -16,8 +16,12 @@ namespace griddle::gateway {
 struct http_options {
   /// `HOST:PORT` to listen on (`[::1]:8080` for IPv6); empty: no HTTP.
   std::string listen;
-  /// I/O threads, each with its own event loop and relay actor.
-  size_t threads = 1;
+  /// I/O threads, each with its own event loop and relay actor; by default
+  /// one per core.
+  size_t threads = default_threads();
+
+  /// One per core the machine reports, at least 1 and at most 64.
+  static size_t default_threads();
   /// Connections open at once; more are answered 503 and closed.
   size_t max_connections = 10000;
   /// Requests being handled at once (over all connections); more are
