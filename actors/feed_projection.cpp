@@ -89,27 +89,7 @@ feed_page feed_state::page(uint64_t before, uint32_t limit) const {
 }
 
 feed_view feed_state::view() const {
-  std::vector<feed_item> items;
-  items.reserve(items_.size());
-  for (auto i = items_.rbegin(); i != items_.rend(); ++i)
-    items.push_back(i->second);
-  return feed_view{std::move(items)};
-}
-
-feed_page feed_view::page(uint64_t before, uint32_t limit) const {
-  feed_page result;
-  auto n = page_size(limit);
-  auto first = before == 0 ? items_.begin()
-                           : std::partition_point(items_.begin(), items_.end(),
-                                                  [before](const feed_item& x) {
-                                                    return x.cursor >= before;
-                                                  });
-  auto available = static_cast<size_t>(items_.end() - first);
-  auto taken = std::min<size_t>(n, available);
-  result.items.assign(first, first + static_cast<std::ptrdiff_t>(taken));
-  if (taken < available && !result.items.empty())
-    result.next_cursor = result.items.back().cursor;
-  return result;
+  return feed_view::of(items_);
 }
 
 nlohmann::json feed_state::to_json() const {

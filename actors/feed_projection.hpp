@@ -26,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/paged_view.hpp"
 #include "actors/social_types.hpp"
 #include "runtime/entity/entity_type.hpp"
 #include "runtime/store/event_store.hpp"
@@ -38,16 +39,7 @@ constexpr size_t feed_capacity = 500;
 /// What feed/<owner> publishes on its node's view board (view_board.hpp):
 /// its items, newest first, paged exactly as the projection pages them, so
 /// the gateway reads a feed page on its own thread.
-class feed_view {
- public:
-  explicit feed_view(std::vector<feed_item> newest_first) : items_(std::move(newest_first)) {}
-
-  /// The same page as `feed_state::page`.
-  feed_page page(uint64_t before, uint32_t limit) const;
-
- private:
-  std::vector<feed_item> items_;
-};
+using feed_view = paged_view<feed_item, feed_page>;
 
 /// The state of feed/<owner>.
 class feed_state {

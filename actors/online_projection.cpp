@@ -81,6 +81,25 @@ online_users online_state::online_at(int64_t now_ms) const {
   return result;
 }
 
+online_view online_state::view(std::shared_ptr<const services> svc) const {
+  std::vector<social_entry> entries;
+  entries.reserve(by_seen_.size());
+  for (auto i = by_seen_.rbegin(); i != by_seen_.rend(); ++i)
+    entries.push_back(social_entry{i->second, i->first});
+  return online_view{std::move(entries), window_, std::move(svc)};
+}
+
+online_users online_view::online_now(size_t limit) const {
+  online_users result;
+  auto cutoff = svc_->now_ms() - window_.count();
+  for (auto& x : entries_) {
+    if (x.at_ms < cutoff || result.users.size() >= limit)
+      break;
+    result.users.push_back(x);
+  }
+  return result;
+}
+
 nlohmann::json online_state::to_json() const {
   return {{"latest", latest_ms_}, {"sessions", sessions_}};
 }
@@ -117,7 +136,9 @@ entity::entity_type online_type(std::shared_ptr<const services> svc) {
             [&state, svc](caf::get_atom) { return state.online_at(svc->now_ms()); },
         };
       },
-      "online");
+      "online", [svc](const online_state& state, entity::view_slot& slot) {
+        slot.publish(std::make_shared<const online_view>(state.view(svc)));
+      });
 }
 
 }  // namespace griddle::actors

@@ -35,6 +35,25 @@
 
 namespace griddle::actors {
 
+/// What an online shard publishes on its node's view board
+/// (runtime/entity/view_board.hpp): everyone it tracks, most recently seen
+/// first, with the window and the clock to pick who is online at read time.
+class online_view {
+ public:
+  online_view(std::vector<social_entry> newest_first, std::chrono::milliseconds window,
+              std::shared_ptr<const services> svc)
+      : entries_(std::move(newest_first)), window_(window), svc_(std::move(svc)) {}
+
+  /// The users the shard would answer now (`online_state::online_at` with
+  /// the clock's time), at most `limit` of them.
+  online_users online_now(size_t limit) const;
+
+ private:
+  std::vector<social_entry> entries_;
+  std::chrono::milliseconds window_;
+  std::shared_ptr<const services> svc_;
+};
+
 /// The state of one online shard.
 class online_state {
  public:
@@ -46,6 +65,9 @@ class online_state {
 
   /// The users seen within the window before `now_ms`, newest first.
   online_users online_at(int64_t now_ms) const;
+
+  /// Everyone tracked, as a view to publish.
+  online_view view(std::shared_ptr<const services> svc) const;
 
   /// Users the shard holds (online or not yet dropped).
   size_t tracked() const noexcept { return sessions_.size(); }

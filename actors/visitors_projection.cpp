@@ -68,6 +68,9 @@ entity::entity_type visitors_type() {
               return state.page(before, limit);
             },
         };
+      },
+      {}, [](const visitors_state& state, entity::view_slot& slot) {
+        slot.publish(std::make_shared<const visitors_view>(state.view()));
       });
 }
 

@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/paged_view.hpp"
 #include "actors/social_types.hpp"
 #include "runtime/entity/entity_type.hpp"
 #include "runtime/store/event_store.hpp"
@@ -30,6 +31,10 @@ namespace griddle::actors {
 constexpr size_t visitors_capacity = 1000;
 
 /// The state of visitors/<owner>.
+/// What visitors/<owner> publishes on its node's view board: its entries,
+/// newest first, paged as the projection pages them.
+using visitors_view = paged_view<visit_entry, visitors_page>;
+
 class visitors_state {
  public:
   explicit visitors_state(std::string owner, size_t capacity = visitors_capacity);
@@ -39,6 +44,9 @@ class visitors_state {
   void apply(const store::recorded_event& ev, const nlohmann::json& data);
 
   visitors_page page(uint64_t before, uint32_t limit) const;
+
+  /// The entries, newest first, as a view to publish.
+  visitors_view view() const { return visitors_view::of(visits_); }
 
   /// Entries held.
   size_t size() const noexcept { return visits_.size(); }

@@ -1,5 +1,6 @@
 #include "gateway/http_server.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -88,6 +89,28 @@ void server_core::record(const exchange& ex, unsigned status, size_t body_bytes)
 
 namespace {
 
+/// How often a loop checks its connections' deadlines: an eighth of the
+/// shortest time-out, between 10 and 250 ms.
+std::chrono::milliseconds sweep_interval(const http_options& opts) {
+  auto shortest = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::min(opts.read_timeout, opts.idle_timeout));
+  return std::clamp(shortest / 8, std::chrono::milliseconds{10}, std::chrono::milliseconds{250});
+}
+
+void arm_sweep(io_loop& loop, std::chrono::milliseconds every) {
+  loop.sweep->expires_after(every);
+  loop.sweep->async_wait([&loop, every](boost::system::error_code ec) {
+    if (ec)
+      return;
+    auto now = std::chrono::steady_clock::now();
+    // Copy first: a connection may end while others are checked.
+    std::vector<connection*> conns{loop.connections.begin(), loop.connections.end()};
+    for (auto* conn : conns)
+      conn->check_deadline(now);
+    arm_sweep(loop, every);
+  });
+}
+
 void accept_next(std::shared_ptr<server_core> core) {
   auto& acceptor = *core->acceptor;
   auto index = core->next_loop++ % core->loops.size();
@@ -150,6 +173,10 @@ caf::error http_server::start() {
   core_->port = acceptor->local_endpoint().port();
   core_->acceptor = std::move(acceptor);
   detail::accept_next(core_);
+  for (auto& loop : core_->loops) {
+    loop->sweep.emplace(loop->ctx);
+    detail::arm_sweep(*loop, detail::sweep_interval(core_->opts));
+  }
   for (auto& loop : core_->loops) {
     threads_.emplace_back([ctx = &loop->ctx] {
       auto guard = asio::make_work_guard(*ctx);

@@ -5,6 +5,7 @@
 #include "actors/account_types.hpp"
 #include "actors/credentials.hpp"
 #include "actors/feed_projection.hpp"
+#include "actors/online_projection.hpp"
 #include "actors/social_types.hpp"
 #include "gateway/api/push_hub.hpp"
 #include "gateway/api/request_codec.hpp"
@@ -80,12 +81,20 @@ std::string site_api::take_token(const exchange_ptr& ex) {
   return token;
 }
 
+site_api::view_reads site_api::view_reads_of(const char* view) {
+  auto& reg = metrics::registry::global();
+  return {&reg.counter("griddle_http_view_reads_total", {{"view", view}, {"result", "found"}}),
+          &reg.counter("griddle_http_view_reads_total", {{"view", view}, {"result", "missed"}})};
+}
+
 std::shared_ptr<const actors::session_view> site_api::session_view_of(
     const std::string& digest) const {
   if (views_ == nullptr)
     return nullptr;
   auto view = views_->read<actors::session_view>(entity_ref{"session", digest});
-  return view && view->fresh() ? view : nullptr;
+  auto fresh = view && view->fresh();
+  session_reads_.count(fresh);
+  return fresh ? view : nullptr;
 }
 
 void site_api::authenticate(const exchange_ptr& ex, std::string token, authed_job next) {
@@ -144,25 +153,69 @@ void site_api::with_page(const exchange_ptr& ex, page_job next) {
 }
 
 void site_api::serve_feed(const exchange_ptr& ex) {
+  with_page_view<actors::feed_view>(
+      ex, "feed",
+      [](const actors::feed_view& view, const page_query& q) {
+        return feed_page_body(view.page(q.cursor, q.limit));
+      },
+      [this, ex](self_ptr self, const caller& who, const page_query& q) {
+        ask(self, entity_ref{"feed", who.user}, caf::get_atom_v, q.cursor, q.limit)
+            .then([ex](actors::feed_page& pg) { ex->respond_json(200, feed_page_body(pg)); },
+                  [ex](caf::error& err) { fail(ex, err); });
+      });
+}
+
+void site_api::serve_online(const exchange_ptr& ex) {
+  auto shards = actors::services{}.online_shards;
   auto taken = take_page(ex);
   if (!taken)
     return;
   auto& [token, q] = *taken;
-  // The whole request on this thread when the session and the feed have
-  // published views; otherwise the entities are asked.
-  if (views_ != nullptr) {
-    if (auto session = session_view_of(actors::token_digest(token))) {
-      auto feed = views_->read<actors::feed_view>(entity_ref{"feed", session->user_id});
-      if (feed) {
-        ex->respond_json(200, feed_page_body(feed->page(q.cursor, q.limit)));
-        return;
-      }
+  auto respond = [ex, limit = q.limit](const std::vector<actors::online_users>& parts) {
+    auto merged = actors::merge_online(parts, limit);
+    ex->respond_json(200, dump(page(items_of(merged.users), 0)));
+  };
+  // On this thread when the session and every shard have published views.
+  if (views_ != nullptr && session_view_of(actors::token_digest(token))) {
+    std::vector<actors::online_users> parts;
+    for (uint32_t i = 0; i < shards; ++i) {
+      auto view =
+          views_->read<actors::online_view>(entity_ref{"online", actors::online_shard_key(i)});
+      if (!view)
+        break;
+      parts.push_back(view->online_now(q.limit));
+    }
+    online_reads_.count(parts.size() == shards);
+    if (parts.size() == shards) {
+      respond(parts);
+      return;
     }
   }
-  authenticate(ex, std::move(token), [this, ex, q = q](self_ptr self, const caller& who) {
-    ask(self, entity_ref{"feed", who.user}, caf::get_atom_v, q.cursor, q.limit)
-        .then([ex](actors::feed_page& pg) { ex->respond_json(200, feed_page_body(pg)); },
-              [ex](caf::error& err) { fail(ex, err); });
+  authenticate(ex, std::move(token), [this, ex, q = q, shards, respond](self_ptr self,
+                                                                       const caller&) {
+    // Ask every shard; answer once all have answered (or the first error).
+    struct gathering {
+      std::vector<actors::online_users> parts;
+      uint32_t pending = 0;
+      bool failed = false;
+    };
+    auto g = std::make_shared<gathering>();
+    g->pending = shards;
+    for (uint32_t i = 0; i < shards; ++i) {
+      ask(self, entity_ref{"online", actors::online_shard_key(i)}, caf::get_atom_v)
+          .then(
+              [g, respond](actors::online_users& part) {
+                g->parts.push_back(std::move(part));
+                if (--g->pending == 0 && !g->failed)
+                  respond(g->parts);
+              },
+              [ex, g](caf::error& err) {
+                if (!g->failed) {
+                  g->failed = true;
+                  fail(ex, err);
+                }
+              });
+    }
   });
 }
 

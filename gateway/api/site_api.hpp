@@ -21,6 +21,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 
+#include "actors/credentials.hpp"
 #include "actors/session_view.hpp"
 #include "gateway/api/request_codec.hpp"
 #include "gateway/exchange.hpp"
@@ -28,6 +29,7 @@
 #include "gateway/rate_limiter.hpp"
 #include "gateway/relay.hpp"
 #include "gateway/route_table.hpp"
+#include "runtime/metrics/counter.hpp"
 
 namespace griddle::gateway::api {
 
@@ -90,6 +92,14 @@ class site_api {
   /// one is on the board.
   std::shared_ptr<const actors::session_view> session_view_of(const std::string& digest) const;
 
+  /// Counts reads of published views by kind: found (and fresh) or not.
+  struct view_reads {
+    metrics::counter* found = nullptr;
+    metrics::counter* missed = nullptr;
+    void count(bool hit) const { (hit ? found : missed)->inc(); }
+  };
+  static view_reads view_reads_of(const char* view);
+
   /// The token and `?cursor=&limit=` of a list request; answers the error
   /// and returns nothing when either is missing or malformed.
   std::optional<std::pair<std::string, page_query>> take_page(const exchange_ptr& ex);
@@ -114,6 +124,34 @@ class site_api {
 
   void serve_metrics(const exchange_ptr& ex);
   void serve_feed(const exchange_ptr& ex);
+  void serve_online(const exchange_ptr& ex);
+
+  /// A list page of the caller's own `type` projection (feed/<me>,
+  /// visitors/<me>): answered on the I/O thread with `render(view, query)`
+  /// when the session and the projection have published views, otherwise
+  /// by `fallback` in the relay once the session entity knows the caller.
+  template <class View, class Render>
+  void with_page_view(const exchange_ptr& ex, const char* type, Render render,
+                      page_job fallback) {
+    auto taken = take_page(ex);
+    if (!taken)
+      return;
+    auto& [token, q] = *taken;
+    if (views_ != nullptr) {
+      if (auto session = session_view_of(actors::token_digest(token))) {
+        auto view = views_->read<View>(entity_ref{type, session->user_id});
+        page_reads_.count(view != nullptr);
+        if (view) {
+          ex->respond_json(200, render(*view, q));
+          return;
+        }
+      }
+    }
+    authenticate(ex, std::move(token),
+                 [q = q, fallback = std::move(fallback)](self_ptr self, const caller& who) {
+                   fallback(self, who, q);
+                 });
+  }
   void serve_events(const exchange_ptr& ex);
 
   template <class... Ts>
@@ -139,6 +177,9 @@ class site_api {
   /// The node's view board when the gateway runs inside the node and reads
   /// views (`--http-no-read-views` unset); null otherwise.
   entity::view_board* views_ = nullptr;
+  view_reads session_reads_ = view_reads_of("session");
+  view_reads page_reads_ = view_reads_of("page");
+  view_reads online_reads_ = view_reads_of("online");
   std::atomic<bool> ready_{true};
 };
 

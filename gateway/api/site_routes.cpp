@@ -7,6 +7,7 @@
 #include "actors/accounts.hpp"
 #include "actors/chat_types.hpp"
 #include "actors/online_projection.hpp"
+#include "actors/visitors_projection.hpp"
 #include "actors/services.hpp"
 #include "actors/social_types.hpp"
 #include "gateway/api/request_codec.hpp"
@@ -217,14 +218,20 @@ void site_api::add_social_routes() {
   routes_.add(verb::get, "/v1/feed",
               [this](const exchange_ptr& ex, const route_params&) { serve_feed(ex); });
   routes_.add(verb::get, "/v1/visitors", [this](const exchange_ptr& ex, const route_params&) {
-    with_page(ex, [this, ex](self_ptr self, const caller& who, const page_query& q) {
-      ask(self, entity_ref{"visitors", who.user}, caf::get_atom_v, q.cursor, q.limit)
-          .then(
-              [ex](actors::visitors_page& pg) {
-                ex->respond_json(200, dump(page(items_of(pg.items), pg.next_cursor)));
-              },
-              [ex](caf::error& err) { fail(ex, err); });
-    });
+    with_page_view<actors::visitors_view>(
+        ex, "visitors",
+        [](const actors::visitors_view& view, const page_query& q) {
+          auto pg = view.page(q.cursor, q.limit);
+          return dump(page(items_of(pg.items), pg.next_cursor));
+        },
+        [this, ex](self_ptr self, const caller& who, const page_query& q) {
+          ask(self, entity_ref{"visitors", who.user}, caf::get_atom_v, q.cursor, q.limit)
+              .then(
+                  [ex](actors::visitors_page& pg) {
+                    ex->respond_json(200, dump(page(items_of(pg.items), pg.next_cursor)));
+                  },
+                  [ex](caf::error& err) { fail(ex, err); });
+        });
   });
   // One page of a relations projection, newest first: who liked the caller,
   // mutual likes, the caller's favourites.
@@ -244,36 +251,8 @@ void site_api::add_social_routes() {
   routes_.add(verb::get, "/v1/likes", relations("likes", &actors::relations_view::received));
   routes_.add(verb::get, "/v1/matches", relations("likes", &actors::relations_view::matches));
   routes_.add(verb::get, "/v1/favourites", relations("favourites", &actors::relations_view::given));
-  routes_.add(verb::get, "/v1/online", [this](const exchange_ptr& ex, const route_params&) {
-    with_page(ex, [this, ex](self_ptr self, const caller&, const page_query& q) {
-      // Ask every shard; answer once all have answered (or the first error).
-      struct gathering {
-        std::vector<actors::online_users> parts;
-        uint32_t pending = 0;
-        bool failed = false;
-      };
-      auto shards = actors::services{}.online_shards;
-      auto g = std::make_shared<gathering>();
-      g->pending = shards;
-      for (uint32_t i = 0; i < shards; ++i) {
-        ask(self, entity_ref{"online", actors::online_shard_key(i)}, caf::get_atom_v)
-            .then(
-                [ex, g, q](actors::online_users& part) {
-                  g->parts.push_back(std::move(part));
-                  if (--g->pending != 0 || g->failed)
-                    return;
-                  auto merged = actors::merge_online(g->parts, q.limit);
-                  ex->respond_json(200, dump(page(items_of(merged.users), 0)));
-                },
-                [ex, g](caf::error& err) {
-                  if (!g->failed) {
-                    g->failed = true;
-                    fail(ex, err);
-                  }
-                });
-      }
-    });
-  });
+  routes_.add(verb::get, "/v1/online",
+              [this](const exchange_ptr& ex, const route_params&) { serve_online(ex); });
 }
 
 // -- chat -----------------------------------------------------------------------

@@ -4,7 +4,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/beast/http/status.hpp>
 
 #include "gateway/api_error.hpp"
 
@@ -52,6 +52,12 @@ class connection_exchange final : public exchange {
     if (answered_.exchange(true))
       return;
     auto self = std::static_pointer_cast<connection_exchange>(shared_from_this_());
+    // Answered on the connection's own loop (the handler read published
+    // views): write now rather than through the loop's queue.
+    if (conn_->on_loop()) {
+      conn_->finish(*self, std::move(res));
+      return;
+    }
     asio::post(conn_->executor(), [self, res = std::move(res)]() mutable {
       self->conn_->finish(*self, std::move(res));
     });
@@ -98,10 +104,9 @@ connection::connection(std::shared_ptr<server_core> core, io_loop& loop, size_t 
     : core_(std::move(core)),
       loop_(loop),
       io_index_(io_index),
-      stream_(std::move(socket)),
-      read_timer_(stream_.get_executor()) {
+      socket_(std::move(socket)) {
   beast::error_code ec;
-  auto ep = stream_.socket().remote_endpoint(ec);
+  auto ep = socket_.remote_endpoint(ec);
   client_ = ec ? std::string{"unknown"} : ep.address().to_string();
   ++core_->connections;
   loop_.connections.insert(this);
@@ -114,6 +119,28 @@ connection::~connection() {
 
 void connection::start() {
   wait_for_request();
+}
+
+bool connection::on_loop() const noexcept {
+  return loop_.ctx.get_executor().running_in_this_thread();
+}
+
+void connection::set_deadline(std::chrono::steady_clock::duration d) {
+  deadline_ = std::chrono::steady_clock::now() + d;
+}
+
+void connection::check_deadline(std::chrono::steady_clock::time_point now) {
+  if (now < deadline_)
+    return;
+  deadline_ = std::chrono::steady_clock::time_point::max();
+  if (phase_ == phase::reading) {
+    // The pending read ends with operation_aborted; read_failed answers 408.
+    read_timed_out_ = true;
+    beast::error_code ignored;
+    socket_.cancel(ignored);
+  } else if (phase_ == phase::idle || phase_ == phase::writing) {
+    close();
+  }
 }
 
 void connection::refuse() {
@@ -141,8 +168,8 @@ void connection::wait_for_request() {
     read_request();
     return;
   }
-  stream_.expires_after(core_->opts.idle_timeout);
-  stream_.async_read_some(buffer_.prepare(4096),
+  set_deadline(core_->opts.idle_timeout);
+  socket_.async_read_some(buffer_.prepare(4096),
                           [self = shared_from_this()](beast::error_code ec, size_t n) {
                             if (ec) {
                               self->close();
@@ -158,18 +185,10 @@ void connection::read_request() {
   parser_.emplace();
   parser_->header_limit(static_cast<uint32_t>(core_->opts.max_header_bytes));
   parser_->body_limit(core_->opts.max_body_bytes);
-  stream_.expires_never();
   read_timed_out_ = false;
-  read_timer_.expires_after(core_->opts.read_timeout);
-  read_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (ec || self->phase_ != phase::reading)
-      return;
-    self->read_timed_out_ = true;
-    beast::error_code ignored;
-    self->stream_.socket().cancel(ignored);
-  });
+  set_deadline(core_->opts.read_timeout);
   http::async_read_header(
-      stream_, buffer_, *parser_,
+      socket_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
 }
 
@@ -228,27 +247,27 @@ void connection::on_header(beast::error_code ec) {
   auto expect = req[http::field::expect];
   if (beast::iequals(expect, "100-continue")) {
     auto cont = std::make_shared<std::string>("HTTP/1.1 100 Continue\r\n\r\n");
-    asio::async_write(stream_, asio::buffer(*cont),
+    asio::async_write(socket_, asio::buffer(*cont),
                       [self = shared_from_this(), cont](beast::error_code ec, size_t) {
                         if (ec) {
                           self->close();
                           return;
                         }
                         http::async_read(
-                            self->stream_, self->buffer_, *self->parser_,
+                            self->socket_, self->buffer_, *self->parser_,
                             [self](beast::error_code ec, size_t) { self->on_body(ec); });
                       });
     return;
   }
   http::async_read(
-      stream_, buffer_, *parser_,
+      socket_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, size_t) { self->on_body(ec); });
 }
 
 void connection::on_body(beast::error_code ec) {
   if (read_failed(ec))
     return;
-  read_timer_.cancel();
+  deadline_ = std::chrono::steady_clock::time_point::max();
   dispatch();
 }
 
@@ -283,14 +302,13 @@ void connection::dispatch() {
 }
 
 void connection::reject(const api_error& err) {
-  read_timer_.cancel();
   http_response res{static_cast<http::status>(err.status), 11};
   res.set(http::field::content_type, "application/json");
   res.set(http::field::server, "griddle");
   res.keep_alive(false);
   res.body() = err.body();
   res.prepare_payload();
-  write(std::make_shared<http_response>(std::move(res)), true);
+  write(res, true);
 }
 
 // -- writing answers ----------------------------------------------------------
@@ -304,14 +322,36 @@ void connection::finish(const exchange& ex, http_response res) {
   res.set(http::field::server, "griddle");
   res.prepare_payload();
   core_->record(ex, res.result_int(), res.body().size());
-  write(std::make_shared<http_response>(std::move(res)), close_after);
+  write(res, close_after);
 }
 
-void connection::write(std::shared_ptr<http_response> res, bool close_after) {
+void connection::write(const http_response& res, bool close_after) {
   phase_ = phase::writing;
-  stream_.expires_after(core_->opts.read_timeout);
-  http::async_write(stream_, *res,
-                    [self = shared_from_this(), res, close_after](beast::error_code ec, size_t) {
+  set_deadline(core_->opts.read_timeout);
+  // The status line and the fields as they are (prepare_payload and
+  // keep_alive have set Content-Length and Connection), then the body, in
+  // one buffer and one write.
+  out_.clear();
+  out_ += res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out_ += std::to_string(res.result_int());
+  out_ += ' ';
+  auto reason = res.reason();
+  if (reason.empty())
+    reason = http::obsolete_reason(res.result());
+  out_.append(reason.data(), reason.size());
+  out_ += "\r\n";
+  for (auto& field : res) {
+    auto name = field.name_string();
+    auto value = field.value();
+    out_.append(name.data(), name.size());
+    out_ += ": ";
+    out_.append(value.data(), value.size());
+    out_ += "\r\n";
+  }
+  out_ += "\r\n";
+  out_ += res.body();
+  asio::async_write(socket_, asio::buffer(out_),
+                    [self = shared_from_this(), close_after](beast::error_code ec, size_t) {
                       if (self->counted_in_flight_) {
                         self->counted_in_flight_ = false;
                         --self->core_->in_flight;
@@ -340,7 +380,7 @@ void connection::begin_stream(const exchange& ex, std::function<void()> on_close
     --core_->in_flight;
   }
   core_->record(ex, 200, 0);
-  stream_.expires_never();
+  deadline_ = std::chrono::steady_clock::time_point::max();
   frames_.emplace_front(stream_head);
   write_next_frame();
   watch_stream();
@@ -365,7 +405,7 @@ void connection::write_next_frame() {
   if (frame_writing_ || frames_.empty() || phase_ != phase::streaming)
     return;
   frame_writing_ = true;
-  asio::async_write(stream_.socket(), asio::buffer(frames_.front()),
+  asio::async_write(socket_, asio::buffer(frames_.front()),
                     [self = shared_from_this()](beast::error_code ec, size_t) {
                       self->frame_writing_ = false;
                       if (ec) {
@@ -380,7 +420,7 @@ void connection::write_next_frame() {
 
 void connection::watch_stream() {
   // The client sends nothing on an event stream; a read that ends means it left.
-  stream_.socket().async_read_some(asio::buffer(discard_),
+  socket_.async_read_some(asio::buffer(discard_),
                                    [self = shared_from_this()](beast::error_code ec, size_t) {
                                      if (ec) {
                                        self->close();
@@ -392,7 +432,7 @@ void connection::watch_stream() {
 
 void connection::ping_later() {
   if (!ping_)
-    ping_.emplace(stream_.get_executor());
+    ping_.emplace(socket_.get_executor());
   ping_->expires_after(ping_every);
   ping_->async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec || self->phase_ != phase::streaming)
@@ -413,11 +453,10 @@ void connection::close() {
     --core_->in_flight;
   }
   beast::error_code ignored;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  stream_.socket().close(ignored);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
   if (ping_)
     ping_->cancel();
-  read_timer_.cancel();
   if (was_streaming && on_stream_close_) {
     auto fn = std::move(on_stream_close_);
     on_stream_close_ = nullptr;

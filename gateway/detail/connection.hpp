@@ -9,9 +9,11 @@
 #include <optional>
 #include <string>
 
+#include <chrono>
+
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 
 #include "gateway/detail/server_core.hpp"
@@ -36,7 +38,14 @@ class connection : public std::enable_shared_from_this<connection> {
   /// Closes the socket now, whatever the connection is doing.
   void close();
 
-  boost::asio::any_io_executor executor() { return stream_.get_executor(); }
+  boost::asio::any_io_executor executor() { return socket_.get_executor(); }
+
+  /// Whether the caller runs on this connection's loop.
+  bool on_loop() const noexcept;
+
+  /// Called by the loop's sweep (see `io_loop`): acts on a passed deadline
+  /// (408 while reading a request, close while idle or writing).
+  void check_deadline(std::chrono::steady_clock::time_point now);
 
   // -- called on the loop by exchanges and event sinks -----------------------
 
@@ -59,7 +68,8 @@ class connection : public std::enable_shared_from_this<connection> {
   void dispatch();
   /// Answers a request that could not be read, then closes.
   void reject(const api_error& err);
-  void write(std::shared_ptr<http_response> res, bool close);
+  void write(const http_response& res, bool close);
+  void set_deadline(std::chrono::steady_clock::duration d);
   void write_next_frame();
   void watch_stream();
   void ping_later();
@@ -69,7 +79,7 @@ class connection : public std::enable_shared_from_this<connection> {
   io_loop& loop_;
   size_t io_index_;
   std::string client_;
-  boost::beast::tcp_stream stream_;
+  boost::asio::ip::tcp::socket socket_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   phase phase_ = phase::idle;
@@ -82,9 +92,14 @@ class connection : public std::enable_shared_from_this<connection> {
   bool frame_writing_ = false;
   std::function<void()> on_stream_close_;
   std::optional<boost::asio::steady_timer> ping_;
-  /// Bounds reading one request; the socket stays open so 408 can be sent.
-  boost::asio::steady_timer read_timer_;
+  /// When the current phase must be over: idle (a new request must start),
+  /// reading (it must be complete), writing (the answer must be out). The
+  /// loop's sweep checks it; no timer per request.
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   bool read_timed_out_ = false;
+  /// The answer being written: head and body serialized into one buffer,
+  /// reused from request to request.
+  std::string out_;
   char discard_[256];
 };
 

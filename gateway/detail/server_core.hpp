@@ -5,12 +5,14 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "gateway/exchange.hpp"
 #include "gateway/http_options.hpp"
@@ -26,6 +28,9 @@ struct io_loop {
   // last reference to a connection, whose destructor erases itself here.
   std::unordered_set<connection*> connections;
   boost::asio::io_context ctx{1};
+  /// Wakes up every few milliseconds to close or time out the connections
+  /// whose deadlines passed (connection::check_deadline).
+  std::optional<boost::asio::steady_timer> sweep;
 };
 
 struct server_core {

@@ -350,6 +350,19 @@ static void feed_follows_changes(gateway_fixture& f, std::vector<std::string>& b
   CAF_REQUIRE_EQUAL(f.call("GET", "/v1/users/" + ann.id, {}, bearer(cid.token)).status, 200);
   page = eventually(feed, [&](const json& p) { return has_kind(p, "visited", cid.id); });
   CAF_CHECK(has_kind(page, "visited", cid.id));
+  auto visitors = [&] { return f.call("GET", "/v1/visitors", {}, bearer(ann.token)); };
+  auto seen = eventually(visitors, [&](const json& p) { return has_user(p, cid.id); });
+  CAF_CHECK(has_user(seen, cid.id));
+  CAF_CHECK_EQUAL(visitors().json(), seen);
+  auto online = [&] { return f.call("GET", "/v1/online?limit=10", {}, bearer(bob.token)); };
+  auto everyone = eventually(online, [&](const json& p) {
+    return has_user(p, ann.id) && has_user(p, bob.id) && has_user(p, cid.id);
+  });
+  CAF_CHECK(has_user(everyone, ann.id) && has_user(everyone, bob.id) && has_user(everyone, cid.id));
+  CAF_CHECK_EQUAL(online().json(), everyone);
+  auto first = f.call("GET", "/v1/online?limit=1", {}, bearer(bob.token));
+  CAF_CHECK_EQUAL(first.status, 200);
+  CAF_CHECK_EQUAL(field_of(first, "items").size(), 1u);
   CAF_REQUIRE_EQUAL(f.call("POST", "/v1/users/" + bob.id + "/like", {}, bearer(ann.token)).status,
                     200);
   page = eventually(feed, [&](const json& p) { return has_kind(p, "matched", bob.id); });

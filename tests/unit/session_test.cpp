@@ -192,6 +192,8 @@ CAF_TEST(a live session publishes a view that logout withdraws before it answers
   auto token = login();
   auto view = [&] { return world.router().views().read<session_view>(session_of(token)); };
   CAF_REQUIRE(authenticate(token));
+  // Published right after the answer.
+  CAF_REQUIRE(app_world::eventually([&] { return view() != nullptr; }));
   auto published = view();
   CAF_REQUIRE(published != nullptr);
   CAF_CHECK_EQUAL(published->user_id, "42");
@@ -217,10 +219,16 @@ CAF_TEST(a wrong token publishes nothing and an expired session withdraws its vi
   CAF_CHECK(!world.ask<std::string>(session_of(token), authenticate_atom_v, other));
   CAF_CHECK(world.router().views().read<session_view>(session_of(other)) == nullptr);
   CAF_REQUIRE(authenticate(token));
-  CAF_CHECK(world.router().views().read<session_view>(session_of(token)) != nullptr);
+  CAF_CHECK(app_world::eventually(
+      [&] { return world.router().views().read<session_view>(session_of(token)) != nullptr; }));
+  auto old = world.router().views().read<session_view>(session_of(token));
+  CAF_REQUIRE(old != nullptr);
   world.advance(ttl());
+  // Stale at once (readers check the clock), withdrawn after the next use.
+  CAF_CHECK(!old->fresh());
   CAF_CHECK(!authenticate(token));
-  CAF_CHECK(world.router().views().read<session_view>(session_of(token)) == nullptr);
+  CAF_CHECK(app_world::eventually(
+      [&] { return world.router().views().read<session_view>(session_of(token)) == nullptr; }));
 }
 
 CAF_TEST(only the owner may revoke a session) {

@@ -14,6 +14,7 @@
 #include "actors/feed_projection.hpp"
 #include "actors/likes_projection.hpp"
 #include "actors/online_projection.hpp"
+#include "actors/services.hpp"
 #include "actors/social_types.hpp"
 #include "actors/visitors_projection.hpp"
 #include "app_world.hpp"
@@ -296,6 +297,44 @@ CAF_TEST(a user is online while a session was seen within the window) {
   CAF_CHECK(survives_snapshot(st, online_state{minutes(5)}));
 }
 
+CAF_TEST(the published online view answers as the shard at the time of the clock) {
+  using std::chrono::minutes;
+  online_state st{minutes(5)};
+  auto t0 = int64_t{1'000'000'000};
+  const int64_t m = 60'000;
+  for (int i = 0; i < 30; ++i)
+    feed(st, static_cast<uint64_t>(i + 1), events::session_started,
+         session(std::to_string(i), "s" + std::to_string(i), "created_ms", t0 + i * m / 4));
+  auto now = t0;
+  auto svc = std::make_shared<services>();
+  svc->now_ms = [&now] { return now; };
+  auto view = st.view(svc);
+  for (now = t0; now <= t0 + 15 * m; now += m / 8)
+    for (size_t limit : {size_t{1}, size_t{5}, size_t{20}, size_t{100}}) {
+      auto want = st.online_at(now).users;
+      if (want.size() > limit)
+        want.resize(limit);
+      if (view.online_now(limit).users != want)
+        CAF_FAIL("at " << now - t0 << " ms limit " << limit << ": view and shard differ");
+    }
+  // Started at t0 + i * m / 4: five minutes before t0 + 8 m, users 12 to 29.
+  now = t0 + 8 * m;
+  CAF_CHECK_EQUAL(view.online_now(100).users.size(), 18u);
+}
+
+CAF_TEST(the published visitors view pages exactly as the projection) {
+  visitors_state st{"1", 25};
+  for (uint64_t i = 1; i <= 40; ++i)
+    feed(st, i * 2, events::profile_visited,
+         visit(std::to_string(i + 1), "1", "d" + std::to_string(i % 3), static_cast<int64_t>(i)));
+  auto view = st.view();
+  for (uint64_t before = 0; before <= 90; ++before)
+    for (uint32_t limit : {0u, 1u, 3u, 20u, 24u, 25u, 100u})
+      if (!(view.page(before, limit) == st.page(before, limit)))
+        CAF_FAIL("before " << before << " limit " << limit << ": view and projection differ");
+  CAF_CHECK_EQUAL(view.size(), 25u);
+}
+
 CAF_TEST(users not seen within the window of the newest event are dropped) {
   online_state st{std::chrono::minutes(5)};
   feed(st, 1, events::session_started, session("1", "a", "created_ms", 0));
@@ -447,17 +486,20 @@ CAF_TEST(the feed follows activity and photos of favourites) {
   CAF_REQUIRE(older);
   CAF_CHECK_EQUAL(kinds(*older), (strings{"favourited:4", "visited:3"}));
   CAF_CHECK_EQUAL(older->next_cursor, page->items[3].cursor);
-  // The projection published its items for the gateway; an event withdraws
-  // them until the next query.
-  auto published = world.router().views().read<feed_view>(ref);
-  CAF_REQUIRE(published != nullptr);
+  // The projection published its items for the gateway (right after it
+  // answered); an event withdraws them until the next query.
+  std::shared_ptr<const feed_view> published;
+  auto read_view = [&] {
+    published = world.router().views().read<feed_view>(ref);
+    return published != nullptr;
+  };
+  CAF_REQUIRE(app_world::eventually(read_view));
   CAF_CHECK_EQUAL(kinds(published->page(0, 0)), expected);
   world.act(visit_atom_v, "5", "1");
   CAF_CHECK(app_world::eventually(
       [&] { return world.router().views().read<feed_view>(ref) == nullptr; }));
   CAF_REQUIRE(world.ask<feed_page>(ref, caf::get_atom_v, uint64_t{0}, uint32_t{1}));
-  published = world.router().views().read<feed_view>(ref);
-  CAF_REQUIRE(published != nullptr);
+  CAF_REQUIRE(app_world::eventually(read_view));
   CAF_CHECK_EQUAL(kinds(published->page(0, 1)), (strings{"visited:5"}));
   // user 2 sees the match too.
   CAF_CHECK(app_world::eventually([&] {
