@@ -4,6 +4,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -83,9 +84,11 @@ CAF_TEST(readers on other threads see whole views while one writer replaces them
   std::atomic<bool> done{false};
   std::atomic<int> torn{0};
   std::atomic<long> reads{0};
+  std::atomic<int> started{0};
   std::vector<std::thread> readers;
   for (int t = 0; t < 3; ++t)
     readers.emplace_back([&] {
+      ++started;
       int last = 0;
       while (!done.load()) {
         if (auto v = board.read<counter_view>(ref)) {
@@ -97,11 +100,18 @@ CAF_TEST(readers on other threads see whole views while one writer replaces them
         }
       }
     });
+  while (started.load() < 3)
+    std::this_thread::yield();
   for (int i = 1; i <= 20'000; ++i) {
     board.publish(ref, &owner, std::make_shared<const counter_view>(counter_view{i}));
     if (i % 100 == 0)
       board.withdraw(ref, &owner);
   }
+  // The last view stays until the readers have read something.
+  board.publish(ref, &owner, std::make_shared<const counter_view>(counter_view{20'001}));
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (reads.load() == 0 && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::yield();
   done = true;
   for (auto& th : readers)
     th.join();
