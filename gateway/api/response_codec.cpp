@@ -111,37 +111,87 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-std::string feed_page_body(const actors::feed_page& pg) {
-  // Keys in the order `dump` writes them (sorted).
-  std::string out;
-  out.reserve(64 + pg.items.size() * 96);
-  out += R"({"items":[)";
-  bool first = true;
-  for (auto& x : pg.items) {
-    out += first ? R"({"at":)" : R"(,{"at":)";
-    first = false;
-    append_iso_time(out, x.at_ms);
-    out += R"(,"kind":)";
-    append_json_string(out, x.kind);
-    if (!x.photo_id.empty()) {
-      out += R"(,"photo":{"id":)";
-      append_json_string(out, x.photo_id);
-      out += R"(,"url":)";
-      append_json_string(out, x.photo_url);
-      out += '}';
-    }
-    out += R"(,"user_id":)";
-    append_json_string(out, x.user_id);
+// Keys in the order `dump` writes them (sorted).
+
+void append_json(std::string& out, const actors::feed_item& x) {
+  out += R"({"at":)";
+  append_iso_time(out, x.at_ms);
+  out += R"(,"kind":)";
+  append_json_string(out, x.kind);
+  if (!x.photo_id.empty()) {
+    out += R"(,"photo":{"id":)";
+    append_json_string(out, x.photo_id);
+    out += R"(,"url":)";
+    append_json_string(out, x.photo_url);
     out += '}';
   }
-  out += R"(],"next_cursor":)";
-  if (pg.next_cursor == 0) {
-    out += "null}";
-  } else {
-    out += '"';
-    out += std::to_string(pg.next_cursor);
-    out += "\"}";
+  out += R"(,"user_id":)";
+  append_json_string(out, x.user_id);
+  out += '}';
+}
+
+void append_json(std::string& out, const actors::visit_entry& x) {
+  out += R"({"at":)";
+  append_iso_time(out, x.at_ms);
+  out += R"(,"day":)";
+  append_json_string(out, x.day);
+  out += R"(,"user_id":)";
+  append_json_string(out, x.user_id);
+  out += '}';
+}
+
+void append_json(std::string& out, const actors::social_entry& x) {
+  out += R"({"at":)";
+  append_iso_time(out, x.at_ms);
+  out += R"(,"user_id":)";
+  append_json_string(out, x.user_id);
+  out += '}';
+}
+
+void append_json(std::string& out, const actors::chat_message& x) {
+  out += R"({"at":)";
+  append_iso_time(out, x.at_ms);
+  out += R"(,"from":)";
+  append_json_string(out, x.from);
+  out += R"(,"id":")";
+  out += std::to_string(x.seq);
+  out += R"(","text":)";
+  append_json_string(out, x.text);
+  out += R"(,"to":)";
+  append_json_string(out, x.to);
+  out += '}';
+}
+
+std::string feed_page_body(const actors::feed_page& pg) {
+  return page_body(pg.items, pg.next_cursor);
+}
+
+std::string profile_body(const actors::profile& x) {
+  std::string out;
+  out.reserve(256 + x.bio.size() + x.photos.size() * 64);
+  out += R"({"bio":)";
+  append_json_string(out, x.bio);
+  out += R"(,"birth_year":)";
+  out += std::to_string(x.birth_year);
+  out += R"(,"city":)";
+  append_json_string(out, x.city);
+  out += R"(,"id":)";
+  append_json_string(out, x.id);
+  out += R"(,"looking_for":)";
+  append_json_string(out, x.looking_for);
+  out += R"(,"name":)";
+  append_json_string(out, x.name);
+  out += R"(,"photos":[)";
+  bool first = true;
+  for (auto& p : x.photos) {
+    out += first ? R"({"id":)" : R"(,{"id":)";
+    first = false;
+    append_json_string(out, p.photo_id);
+    out += R"(,"url":)";
+    append_json_string(out, p.url);
+    out += '}';
   }
+  out += "]}";
   return out;
 }
 

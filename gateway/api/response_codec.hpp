@@ -37,10 +37,53 @@ json to_json(const actors::alerts_view& x);
 json to_json(const actors::chat_message& x);
 json to_json(const actors::inbox_entry& x);
 
-/// A feed page written straight into a string, byte for byte what
-/// `dump(page(items_of(pg.items), pg.next_cursor))` writes, without building
-/// a document: the feed is the most read page.
+// -- direct writers ------------------------------------------------------------
+// The most read answers are written straight into a string, byte for byte
+// what `dump` writes for the document `to_json`/`page` build (keys sorted),
+// without building the document.
+
+/// Appends the element as `dump(to_json(x))` would.
+void append_json(std::string& out, const actors::feed_item& x);
+void append_json(std::string& out, const actors::visit_entry& x);
+void append_json(std::string& out, const actors::social_entry& x);
+void append_json(std::string& out, const actors::chat_message& x);
+
+/// `dump(page(items_of(xs), next_cursor))`; with `unread`, the page also
+/// carries `"unread": *unread` (a conversation page).
+template <class Range>
+std::string page_body(const Range& xs, uint64_t next_cursor,
+                      const uint64_t* unread = nullptr) {
+  std::string out;
+  out.reserve(64 + xs.size() * 96);
+  out += R"({"items":[)";
+  bool first = true;
+  for (auto& x : xs) {
+    if (!first)
+      out += ',';
+    first = false;
+    append_json(out, x);
+  }
+  out += R"(],"next_cursor":)";
+  if (next_cursor == 0) {
+    out += "null";
+  } else {
+    out += '"';
+    out += std::to_string(next_cursor);
+    out += '"';
+  }
+  if (unread != nullptr) {
+    out += R"(,"unread":)";
+    out += std::to_string(*unread);
+  }
+  out += '}';
+  return out;
+}
+
+/// A feed page: `page_body(pg.items, pg.next_cursor)`.
 std::string feed_page_body(const actors::feed_page& pg);
+
+/// `dump(to_json(x))`.
+std::string profile_body(const actors::profile& x);
 
 /// Appends `text` as a JSON string (quoted and escaped as `dump` does).
 void append_json_string(std::string& out, std::string_view text);

@@ -173,7 +173,7 @@ void site_api::serve_online(const exchange_ptr& ex) {
   auto& [token, q] = *taken;
   auto respond = [ex, limit = q.limit](const std::vector<actors::online_users>& parts) {
     auto merged = actors::merge_online(parts, limit);
-    ex->respond_json(200, dump(page(items_of(merged.users), 0)));
+    ex->respond_json(200, page_body(merged.users, 0));
   };
   // On this thread when the session and every shard have published views.
   if (views_ != nullptr && session_view_of(actors::token_digest(token))) {

@@ -122,13 +122,13 @@ void site_api::add_account_routes() {
           .then(
               [this, self, ex, id, me = who.user](actors::profile& profile) {
                 if (me == id) {
-                  ex->respond_json(200, dump(to_json(profile)));
+                  ex->respond_json(200, profile_body(profile));
                   return;
                 }
                 // The visit is recorded before the answer, so a client that
                 // reads its visitors next sees it; a failed visit still shows
                 // the profile.
-                auto body = dump(to_json(profile));
+                auto body = profile_body(profile);
                 ask(self, entity_ref{"activity", me}, actors::visit_atom_v, id)
                     .then([ex, body](actors::relation_state&) { ex->respond_json(200, body); },
                           [ex, body](caf::error&) { ex->respond_json(200, body); });
@@ -222,13 +222,13 @@ void site_api::add_social_routes() {
         ex, "visitors",
         [](const actors::visitors_view& view, const page_query& q) {
           auto pg = view.page(q.cursor, q.limit);
-          return dump(page(items_of(pg.items), pg.next_cursor));
+          return page_body(pg.items, pg.next_cursor);
         },
         [this, ex](self_ptr self, const caller& who, const page_query& q) {
           ask(self, entity_ref{"visitors", who.user}, caf::get_atom_v, q.cursor, q.limit)
               .then(
                   [ex](actors::visitors_page& pg) {
-                    ex->respond_json(200, dump(page(items_of(pg.items), pg.next_cursor)));
+                    ex->respond_json(200, page_body(pg.items, pg.next_cursor));
                   },
                   [ex](caf::error& err) { fail(ex, err); });
         });
@@ -313,9 +313,8 @@ void site_api::add_chat_routes() {
               caf::get_atom_v, who.user, q.cursor, q.limit)
               .then(
                   [ex](actors::chat_page& pg) {
-                    auto doc = page(items_of(pg.messages), pg.next_cursor);
-                    doc["unread"] = pg.unread_for_reader;
-                    ex->respond_json(200, dump(doc));
+                    ex->respond_json(200, page_body(pg.messages, pg.next_cursor,
+                                                    &pg.unread_for_reader));
                   },
                   [ex](caf::error& err) { fail(ex, err); });
         });

@@ -171,7 +171,7 @@ CAF_TEST(times are written as ISO-8601 UTC with milliseconds) {
   }
 }
 
-CAF_TEST(the direct feed writer writes what the document writer writes) {
+CAF_TEST(the direct writers write what the document writer writes) {
   using actors::feed_item;
   auto document = [](const actors::feed_page& pg) {
     return api::dump(api::page(api::items_of(pg.items), pg.next_cursor));
@@ -187,6 +187,23 @@ CAF_TEST(the direct feed writer writes what the document writer writes) {
   CAF_CHECK_EQUAL(api::feed_page_body(pg), document(pg));
   pg.next_cursor = 5;
   CAF_CHECK_EQUAL(api::feed_page_body(pg), document(pg));
+  // The other direct writers, with the same awkward strings.
+  std::vector<actors::visit_entry> visits{{"7", "2026-11-26", 1'795'711'009'123, 3},
+                                          {"q\"uote", "d\x01", -1, 2}};
+  CAF_CHECK_EQUAL(api::page_body(visits, 2), api::dump(api::page(api::items_of(visits), 2)));
+  std::vector<actors::social_entry> online{{"1", 5}, {"caf\xc3\xa9\xff", 6}};
+  CAF_CHECK_EQUAL(api::page_body(online, 0), api::dump(api::page(api::items_of(online), 0)));
+  std::vector<actors::chat_message> chat{{1, "1", "2", "hej \"du\"\n\\", 5},
+                                         {2, "2", "1", "bad \xc3", 6}};
+  uint64_t unread = 3;
+  auto chat_doc = api::page(api::items_of(chat), 1);
+  chat_doc["unread"] = unread;
+  CAF_CHECK_EQUAL(api::page_body(chat, 1, &unread), api::dump(chat_doc));
+  actors::profile ada{"17", "Ada \"A\"", 1990, "Stockholm", "bio\twith\ttabs", "everyone", {}};
+  CAF_CHECK_EQUAL(api::profile_body(ada), api::dump(api::to_json(ada)));
+  ada.photos.push_back({"p1", "/photos/17/p1.jpg"});
+  ada.photos.push_back({"p\x02", "\xe2\x82"});
+  CAF_CHECK_EQUAL(api::profile_body(ada), api::dump(api::to_json(ada)));
   std::string text;
   api::append_json_string(text, "plain");
   api::append_iso_time(text, 0);
