@@ -29,8 +29,17 @@ class paged_view {
     return paged_view{std::move(items)};
   }
 
-  Page page(uint64_t before, uint32_t limit) const {
-    Page result;
+  /// A page as a range of the view's own entries (valid while the view is).
+  struct range {
+    const Item* first = nullptr;
+    const Item* last = nullptr;
+    uint64_t next_cursor = 0;
+    const Item* begin() const noexcept { return first; }
+    const Item* end() const noexcept { return last; }
+    size_t size() const noexcept { return static_cast<size_t>(last - first); }
+  };
+
+  range page_range(uint64_t before, uint32_t limit) const {
     auto n = page_size(limit);
     auto first = before == 0 ? items_.begin()
                              : std::partition_point(items_.begin(), items_.end(),
@@ -39,9 +48,19 @@ class paged_view {
                                                     });
     auto available = static_cast<size_t>(items_.end() - first);
     auto taken = std::min<size_t>(n, available);
-    result.items.assign(first, first + static_cast<std::ptrdiff_t>(taken));
-    if (taken < available && !result.items.empty())
-      result.next_cursor = result.items.back().cursor;
+    range result;
+    result.first = items_.data() + (first - items_.begin());
+    result.last = result.first + taken;
+    if (taken < available && taken > 0)
+      result.next_cursor = result.last[-1].cursor;
+    return result;
+  }
+
+  Page page(uint64_t before, uint32_t limit) const {
+    auto r = page_range(before, limit);
+    Page result;
+    result.items.assign(r.begin(), r.end());
+    result.next_cursor = r.next_cursor;
     return result;
   }
 

@@ -1,11 +1,35 @@
 #include "gateway/api/response_codec.hpp"
 
 #include <cstdio>
+#include <cstring>
+#include <limits>
 #include <ctime>
 
 namespace griddle::gateway::api {
 
 namespace {
+
+/// Days since 1970-01-01 to a civil date, in 400-year eras of 146097 days
+/// that start on March 1st (so the leap day ends the year).
+void civil_from_days(int64_t days, int64_t& year_out, int64_t& month_out, int64_t& day_out) {
+  auto z = days + 719468;
+  auto era = (z >= 0 ? z : z - 146096) / 146097;
+  auto doe = z - era * 146097;
+  auto yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  auto year = yoe + era * 400;
+  auto doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  auto mp = (5 * doy + 2) / 153;
+  day_out = doy - (153 * mp + 2) / 5 + 1;
+  month_out = mp < 10 ? mp + 3 : mp - 9;
+  year_out = month_out <= 2 ? year + 1 : year;
+}
+
+void put_digits(char* at, int64_t value, int digits) {
+  for (int i = digits - 1; i >= 0; --i) {
+    at[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
 
 /// Writes `ms` as "YYYY-MM-DDTHH:MM:SS.mmmZ" into `buf` (24 characters);
 /// false for years outside 0..9999.
@@ -22,40 +46,33 @@ bool format_iso_time(int64_t ms, char* buf) {
     rem += 86400;
     days -= 1;
   }
-  // Days since 1970-01-01 to a civil date, in 400-year eras of 146097 days
-  // that start on March 1st (so the leap day ends the year).
-  auto z = days + 719468;
-  auto era = (z >= 0 ? z : z - 146096) / 146097;
-  auto doe = z - era * 146097;
-  auto yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  auto year = yoe + era * 400;
-  auto doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  auto mp = (5 * doy + 2) / 153;
-  auto day = doy - (153 * mp + 2) / 5 + 1;
-  auto month = mp < 10 ? mp + 3 : mp - 9;
-  if (month <= 2)
-    ++year;
-  if (year < 0 || year > 9999)
-    return false;
-  auto put = [](char* at, int64_t value, int digits) {
-    for (int i = digits - 1; i >= 0; --i) {
-      at[i] = static_cast<char>('0' + value % 10);
-      value /= 10;
-    }
-  };
-  put(buf, year, 4);
-  buf[4] = '-';
-  put(buf + 5, month, 2);
-  buf[7] = '-';
-  put(buf + 8, day, 2);
+  // A page's items are mostly from a few days: each thread keeps the date
+  // of the last day it wrote.
+  thread_local int64_t cached_days = std::numeric_limits<int64_t>::min();
+  thread_local char cached_date[10];
+  if (days != cached_days) {
+    int64_t year = 0;
+    int64_t month = 0;
+    int64_t day = 0;
+    civil_from_days(days, year, month, day);
+    if (year < 0 || year > 9999)
+      return false;
+    put_digits(cached_date, year, 4);
+    cached_date[4] = '-';
+    put_digits(cached_date + 5, month, 2);
+    cached_date[7] = '-';
+    put_digits(cached_date + 8, day, 2);
+    cached_days = days;
+  }
+  std::memcpy(buf, cached_date, 10);
   buf[10] = 'T';
-  put(buf + 11, rem / 3600, 2);
+  put_digits(buf + 11, rem / 3600, 2);
   buf[13] = ':';
-  put(buf + 14, rem / 60 % 60, 2);
+  put_digits(buf + 14, rem / 60 % 60, 2);
   buf[16] = ':';
-  put(buf + 17, rem % 60, 2);
+  put_digits(buf + 17, rem % 60, 2);
   buf[19] = '.';
-  put(buf + 20, millis, 3);
+  put_digits(buf + 20, millis, 3);
   buf[23] = 'Z';
   return true;
 }

@@ -91,7 +91,7 @@ std::shared_ptr<const actors::session_view> site_api::session_view_of(
     const std::string& digest) const {
   if (views_ == nullptr)
     return nullptr;
-  auto view = views_->read<actors::session_view>(entity_ref{"session", digest});
+  auto view = views_->read<actors::session_view>("session", digest);
   auto fresh = view && view->fresh();
   session_reads_.count(fresh);
   return fresh ? view : nullptr;
@@ -156,7 +156,8 @@ void site_api::serve_feed(const exchange_ptr& ex) {
   with_page_view<actors::feed_view>(
       ex, "feed",
       [](const actors::feed_view& view, const page_query& q) {
-        return feed_page_body(view.page(q.cursor, q.limit));
+        auto r = view.page_range(q.cursor, q.limit);
+        return page_body(r, r.next_cursor);
       },
       [this, ex](self_ptr self, const caller& who, const page_query& q) {
         ask(self, entity_ref{"feed", who.user}, caf::get_atom_v, q.cursor, q.limit)

@@ -139,7 +139,7 @@ class site_api {
     auto& [token, q] = *taken;
     if (views_ != nullptr) {
       if (auto session = session_view_of(actors::token_digest(token))) {
-        auto view = views_->read<View>(entity_ref{type, session->user_id});
+        auto view = views_->read<View>(type, session->user_id);
         page_reads_.count(view != nullptr);
         if (view) {
           ex->respond_json(200, render(*view, q));

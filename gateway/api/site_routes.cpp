@@ -221,8 +221,8 @@ void site_api::add_social_routes() {
     with_page_view<actors::visitors_view>(
         ex, "visitors",
         [](const actors::visitors_view& view, const page_query& q) {
-          auto pg = view.page(q.cursor, q.limit);
-          return page_body(pg.items, pg.next_cursor);
+          auto r = view.page_range(q.cursor, q.limit);
+          return page_body(r, r.next_cursor);
         },
         [this, ex](self_ptr self, const caller& who, const page_query& q) {
           ask(self, entity_ref{"visitors", who.user}, caf::get_atom_v, q.cursor, q.limit)

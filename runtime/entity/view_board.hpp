@@ -26,6 +26,7 @@
 #include <string>
 #include <typeindex>
 #include <typeinfo>
+#include <string_view>
 #include <unordered_map>
 
 #include "runtime/entity/entity_ref.hpp"
@@ -42,7 +43,7 @@ class view_board {
   /// activation), replacing any view `ref` had.
   template <class T>
   void publish(const entity_ref& ref, const void* owner, std::shared_ptr<const T> view) {
-    put(ref, entry{std::move(view), typeid(T), owner});
+    put(ref, entry{std::move(view), typeid(T), owner, {}, {}});
   }
 
   /// Removes the view of `ref` if `owner` published it (a later activation's
@@ -52,7 +53,14 @@ class view_board {
   /// The view of `ref`, if one of type `T` is published.
   template <class T>
   std::shared_ptr<const T> read(const entity_ref& ref) const {
-    auto found = get(ref);
+    return read<T>(ref.type, ref.key);
+  }
+
+  /// The view of entity `type`/`key`, if one of type `T` is published;
+  /// allocates nothing.
+  template <class T>
+  std::shared_ptr<const T> read(std::string_view type, std::string_view key) const {
+    auto found = get(type, key);
     if (found.view == nullptr || found.type != typeid(T))
       return nullptr;
     return std::static_pointer_cast<const T>(found.view);
@@ -66,22 +74,30 @@ class view_board {
     std::shared_ptr<const void> view;
     std::type_index type = typeid(void);
     const void* owner = nullptr;
+    /// The ref, to tell entries with the same hash apart.
+    std::string ref_type;
+    std::string ref_key;
   };
 
   struct shard {
     mutable std::mutex mtx;
-    std::unordered_map<std::string, entry> views;
+    /// By hash of the ref, so a lookup allocates nothing.
+    std::unordered_multimap<uint64_t, entry> views;
   };
 
   static constexpr size_t shard_count = 64;
 
-  /// The board's key for `ref`: type, a NUL, the key.
-  static std::string key_of(const entity_ref& ref);
+  static uint64_t hash_of(std::string_view type, std::string_view key) noexcept;
 
-  shard& shard_of(const std::string& key) const;
+  shard& shard_of(uint64_t hash) const { return shards_[hash % shard_count]; }
+
+  /// The entry of `ref` in `s` (locked), or `s.views.end()`.
+  static std::unordered_multimap<uint64_t, entry>::iterator find(shard& s, uint64_t hash,
+                                                                 std::string_view type,
+                                                                 std::string_view key);
 
   void put(const entity_ref& ref, entry e);
-  entry get(const entity_ref& ref) const;
+  entry get(std::string_view type, std::string_view key) const;
 
   mutable std::array<shard, shard_count> shards_;
 };
