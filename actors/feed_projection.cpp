@@ -125,7 +125,8 @@ entity::entity_type feed_type() {
             },
         };
       },
-      {}, [](const feed_state& state, entity::view_slot& slot) {
+      {},
+      [](const feed_state& state, entity::view_slot& slot) {
         slot.publish(std::make_shared<const feed_view>(state.view()));
       });
 }

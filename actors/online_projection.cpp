@@ -136,7 +136,8 @@ entity::entity_type online_type(std::shared_ptr<const services> svc) {
             [&state, svc](caf::get_atom) { return state.online_at(svc->now_ms()); },
         };
       },
-      "online", [svc](const online_state& state, entity::view_slot& slot) {
+      "online",
+      [svc](const online_state& state, entity::view_slot& slot) {
         slot.publish(std::make_shared<const online_view>(state.view(svc)));
       });
 }

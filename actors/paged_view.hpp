@@ -41,11 +41,10 @@ class paged_view {
 
   range page_range(uint64_t before, uint32_t limit) const {
     auto n = page_size(limit);
-    auto first = before == 0 ? items_.begin()
-                             : std::partition_point(items_.begin(), items_.end(),
-                                                    [before](const Item& x) {
-                                                      return x.cursor >= before;
-                                                    });
+    auto first = before == 0
+                     ? items_.begin()
+                     : std::partition_point(items_.begin(), items_.end(),
+                                            [before](const Item& x) { return x.cursor >= before; });
     auto available = static_cast<size_t>(items_.end() - first);
     auto taken = std::min<size_t>(n, available);
     range result;

@@ -95,8 +95,7 @@ class state_projection final : public entity::projection_behavior {
 template <class State>
 entity::entity_type make_state_projection(std::string name,
                                           std::function<State(const entity_ref&)> make_state,
-                                          query_factory<State> queries,
-                                          std::string tag_prefix = {},
+                                          query_factory<State> queries, std::string tag_prefix = {},
                                           view_publisher<State> publisher = {}) {
   auto factory = [make_state = std::move(make_state), queries = std::move(queries),
                   publisher = std::move(publisher)](const entity_ref& ref,

@@ -69,7 +69,8 @@ entity::entity_type visitors_type() {
             },
         };
       },
-      {}, [](const visitors_state& state, entity::view_slot& slot) {
+      {},
+      [](const visitors_state& state, entity::view_slot& slot) {
         slot.publish(std::make_shared<const visitors_view>(state.view()));
       });
 }

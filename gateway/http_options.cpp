@@ -1,8 +1,5 @@
 #include "gateway/http_options.hpp"
 
-#include <algorithm>
-#include <thread>
-
 #include <caf/config_option_adder.hpp>
 
 #include "runtime/errc.hpp"
@@ -30,11 +27,6 @@ void http_options::add_to(caf::config_option_set& opts) {
       .add(access_log, "http-access-log", "log one JSON line per request")
       .add(no_read_views, "http-no-read-views",
            "ask the entities for sessions and feed pages instead of reading their views");
-}
-
-size_t http_options::default_threads() {
-  auto cores = static_cast<size_t>(std::thread::hardware_concurrency());
-  return std::clamp<size_t>(cores, 1, 64);
 }
 
 caf::error http_options::validate() const {

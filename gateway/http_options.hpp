@@ -4,8 +4,10 @@
 // `--http-...` on the command line or the same key in the INI file.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <thread>
 
 #include <caf/config_option_set.hpp>
 #include <caf/error.hpp>
@@ -21,7 +23,10 @@ struct http_options {
   size_t threads = default_threads();
 
   /// One per core the machine reports, at least 1 and at most 64.
-  static size_t default_threads();
+  static size_t default_threads() {
+    auto cores = static_cast<size_t>(std::thread::hardware_concurrency());
+    return std::clamp<size_t>(cores, 1, 64);
+  }
   /// Connections open at once; more are answered 503 and closed.
   size_t max_connections = 10000;
   /// Requests being handled at once (over all connections); more are

@@ -2,8 +2,8 @@
 
 #include <cstdio>
 #include <cstring>
-#include <limits>
 #include <ctime>
+#include <limits>
 
 namespace griddle::gateway::api {
 

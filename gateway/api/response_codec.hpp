@@ -51,8 +51,7 @@ void append_json(std::string& out, const actors::chat_message& x);
 /// `dump(page(items_of(xs), next_cursor))`; with `unread`, the page also
 /// carries `"unread": *unread` (a conversation page).
 template <class Range>
-std::string page_body(const Range& xs, uint64_t next_cursor,
-                      const uint64_t* unread = nullptr) {
+std::string page_body(const Range& xs, uint64_t next_cursor, const uint64_t* unread = nullptr) {
   std::string out;
   out.reserve(64 + xs.size() * 96);
   out += R"({"items":[)";

@@ -192,8 +192,7 @@ void site_api::serve_online(const exchange_ptr& ex) {
       return;
     }
   }
-  authenticate(ex, std::move(token), [this, ex, q = q, shards, respond](self_ptr self,
-                                                                       const caller&) {
+  authenticate(ex, std::move(token), [this, ex, shards, respond](self_ptr self, const caller&) {
     // Ask every shard; answer once all have answered (or the first error).
     struct gathering {
       std::vector<actors::online_users> parts;

@@ -131,8 +131,7 @@ class site_api {
   /// when the session and the projection have published views, otherwise
   /// by `fallback` in the relay once the session entity knows the caller.
   template <class View, class Render>
-  void with_page_view(const exchange_ptr& ex, const char* type, Render render,
-                      page_job fallback) {
+  void with_page_view(const exchange_ptr& ex, const char* type, Render render, page_job fallback) {
     auto taken = take_page(ex);
     if (!taken)
       return;

@@ -7,9 +7,9 @@
 #include "actors/accounts.hpp"
 #include "actors/chat_types.hpp"
 #include "actors/online_projection.hpp"
-#include "actors/visitors_projection.hpp"
 #include "actors/services.hpp"
 #include "actors/social_types.hpp"
+#include "actors/visitors_projection.hpp"
 #include "gateway/api/request_codec.hpp"
 #include "gateway/api/response_codec.hpp"
 #include "gateway/api/site_api.hpp"
@@ -313,8 +313,8 @@ void site_api::add_chat_routes() {
               caf::get_atom_v, who.user, q.cursor, q.limit)
               .then(
                   [ex](actors::chat_page& pg) {
-                    ex->respond_json(200, page_body(pg.messages, pg.next_cursor,
-                                                    &pg.unread_for_reader));
+                    ex->respond_json(200,
+                                     page_body(pg.messages, pg.next_cursor, &pg.unread_for_reader));
                   },
                   [ex](caf::error& err) { fail(ex, err); });
         });

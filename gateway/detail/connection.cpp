@@ -101,10 +101,7 @@ constexpr auto ping_every = std::chrono::seconds(15);
 
 connection::connection(std::shared_ptr<server_core> core, io_loop& loop, size_t io_index,
                        asio::ip::tcp::socket socket)
-    : core_(std::move(core)),
-      loop_(loop),
-      io_index_(io_index),
-      socket_(std::move(socket)) {
+    : core_(std::move(core)), loop_(loop), io_index_(io_index), socket_(std::move(socket)) {
   beast::error_code ec;
   auto ep = socket_.remote_endpoint(ec);
   client_ = ec ? std::string{"unknown"} : ep.address().to_string();
@@ -421,13 +418,13 @@ void connection::write_next_frame() {
 void connection::watch_stream() {
   // The client sends nothing on an event stream; a read that ends means it left.
   socket_.async_read_some(asio::buffer(discard_),
-                                   [self = shared_from_this()](beast::error_code ec, size_t) {
-                                     if (ec) {
-                                       self->close();
-                                       return;
-                                     }
-                                     self->watch_stream();
-                                   });
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            if (ec) {
+                              self->close();
+                              return;
+                            }
+                            self->watch_stream();
+                          });
 }
 
 void connection::ping_later() {

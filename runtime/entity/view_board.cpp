@@ -11,8 +11,8 @@ uint64_t view_board::hash_of(std::string_view type, std::string_view key) noexce
   return a ^ (b + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
 }
 
-std::unordered_multimap<uint64_t, view_board::entry>::iterator
-view_board::find(shard& s, uint64_t hash, std::string_view type, std::string_view key) {
+std::unordered_multimap<uint64_t, view_board::entry>::iterator view_board::find(
+    shard& s, uint64_t hash, std::string_view type, std::string_view key) {
   auto [first, last] = s.views.equal_range(hash);
   for (auto i = first; i != last; ++i)
     if (i->second.ref_type == type && i->second.ref_key == key)

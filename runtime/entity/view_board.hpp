@@ -24,9 +24,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <typeindex>
 #include <typeinfo>
-#include <string_view>
 #include <unordered_map>
 
 #include "runtime/entity/entity_ref.hpp"

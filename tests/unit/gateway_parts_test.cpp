@@ -150,7 +150,7 @@ CAF_TEST(queries and tokens) {
   CAF_CHECK(api::bearer_token("Bearer " + std::string(42, 'a') + "!").empty());
 }
 
-CAF_TEST(times are written as ISO-8601 UTC with milliseconds) {
+CAF_TEST(times are written as ISO - 8601 UTC with milliseconds) {
   CAF_CHECK_EQUAL(api::iso_time(0), "1970-01-01T00:00:00.000Z");
   CAF_CHECK_EQUAL(api::iso_time(-1), "1969-12-31T23:59:59.999Z");
   CAF_CHECK_EQUAL(api::iso_time(951'782'400'000), "2000-02-29T00:00:00.000Z");

@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <cctype>
 
-#include "actors/session_view.hpp"
 #include "actors/account_types.hpp"
 #include "actors/accounts.hpp"
 #include "actors/events.hpp"
+#include "actors/session_view.hpp"
 #include "app_world.hpp"
 #include "runtime/errc.hpp"
 
