@@ -128,54 +128,55 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-// Keys in the order `dump` writes them (sorted).
+// Keys in the order `dump` writes them (sorted). Each `key` literal carries
+// the punctuation before the value: `{"at":` or `,"day":`.
+
+namespace {
+
+void put_string(std::string& out, const char* key, std::string_view value) {
+  out += key;
+  append_json_string(out, value);
+}
+
+void put_time(std::string& out, const char* key, int64_t ms) {
+  out += key;
+  append_iso_time(out, ms);
+}
+
+}  // namespace
 
 void append_json(std::string& out, const actors::feed_item& x) {
-  out += R"({"at":)";
-  append_iso_time(out, x.at_ms);
-  out += R"(,"kind":)";
-  append_json_string(out, x.kind);
+  put_time(out, R"({"at":)", x.at_ms);
+  put_string(out, R"(,"kind":)", x.kind);
   if (!x.photo_id.empty()) {
-    out += R"(,"photo":{"id":)";
-    append_json_string(out, x.photo_id);
-    out += R"(,"url":)";
-    append_json_string(out, x.photo_url);
+    put_string(out, R"(,"photo":{"id":)", x.photo_id);
+    put_string(out, R"(,"url":)", x.photo_url);
     out += '}';
   }
-  out += R"(,"user_id":)";
-  append_json_string(out, x.user_id);
+  put_string(out, R"(,"user_id":)", x.user_id);
   out += '}';
 }
 
 void append_json(std::string& out, const actors::visit_entry& x) {
-  out += R"({"at":)";
-  append_iso_time(out, x.at_ms);
-  out += R"(,"day":)";
-  append_json_string(out, x.day);
-  out += R"(,"user_id":)";
-  append_json_string(out, x.user_id);
+  put_time(out, R"({"at":)", x.at_ms);
+  put_string(out, R"(,"day":)", x.day);
+  put_string(out, R"(,"user_id":)", x.user_id);
   out += '}';
 }
 
 void append_json(std::string& out, const actors::social_entry& x) {
-  out += R"({"at":)";
-  append_iso_time(out, x.at_ms);
-  out += R"(,"user_id":)";
-  append_json_string(out, x.user_id);
+  put_time(out, R"({"at":)", x.at_ms);
+  put_string(out, R"(,"user_id":)", x.user_id);
   out += '}';
 }
 
 void append_json(std::string& out, const actors::chat_message& x) {
-  out += R"({"at":)";
-  append_iso_time(out, x.at_ms);
-  out += R"(,"from":)";
-  append_json_string(out, x.from);
+  put_time(out, R"({"at":)", x.at_ms);
+  put_string(out, R"(,"from":)", x.from);
   out += R"(,"id":")";
   out += std::to_string(x.seq);
-  out += R"(","text":)";
-  append_json_string(out, x.text);
-  out += R"(,"to":)";
-  append_json_string(out, x.to);
+  put_string(out, R"(","text":)", x.text);
+  put_string(out, R"(,"to":)", x.to);
   out += '}';
 }
 
@@ -186,27 +187,20 @@ std::string feed_page_body(const actors::feed_page& pg) {
 std::string profile_body(const actors::profile& x) {
   std::string out;
   out.reserve(256 + x.bio.size() + x.photos.size() * 64);
-  out += R"({"bio":)";
-  append_json_string(out, x.bio);
+  put_string(out, R"({"bio":)", x.bio);
   out += R"(,"birth_year":)";
   out += std::to_string(x.birth_year);
-  out += R"(,"city":)";
-  append_json_string(out, x.city);
-  out += R"(,"id":)";
-  append_json_string(out, x.id);
-  out += R"(,"looking_for":)";
-  append_json_string(out, x.looking_for);
-  out += R"(,"name":)";
-  append_json_string(out, x.name);
+  put_string(out, R"(,"city":)", x.city);
+  put_string(out, R"(,"id":)", x.id);
+  put_string(out, R"(,"looking_for":)", x.looking_for);
+  put_string(out, R"(,"name":)", x.name);
   out += R"(,"photos":[)";
   bool first = true;
   for (auto& p : x.photos) {
-    out += first ? R"({"id":)" : R"(,{"id":)";
-    first = false;
-    append_json_string(out, p.photo_id);
-    out += R"(,"url":)";
-    append_json_string(out, p.url);
+    put_string(out, first ? R"({"id":)" : R"(,{"id":)", p.photo_id);
+    put_string(out, R"(,"url":)", p.url);
     out += '}';
+    first = false;
   }
   out += "]}";
   return out;
