@@ -10,7 +10,9 @@
 #include "actors/chat_types.hpp"
 #include "actors/conversation_state.hpp"
 #include "actors/events.hpp"
+#include "runtime/entity/entity_router.hpp"
 #include "runtime/entity/event_sourced.hpp"
+#include "runtime/entity/view_board.hpp"
 #include "runtime/errc.hpp"
 
 namespace griddle::actors {
@@ -77,14 +79,27 @@ class conversation final : public entity::event_sourced_behavior {
       : event_sourced_behavior(st), key_(ref.key), state_(ref.key), svc_(std::move(svc)) {}
 
   void apply(const store::recorded_event& ev, const nlohmann::json& data) override {
+    // The published view goes before the state it shows changes.
+    slot_.withdraw();
+    stale_ = true;
     state_.apply(ev.version, ev.type, data);
+  }
+
+  /// Publishes the messages in memory after each change, once a query or
+  /// command came in (conversation_view).
+  void handled() override {
+    if (!stale_ || !slot_.bound() || state_.participant(0).empty())
+      return;
+    slot_.publish(std::make_shared<const conversation_view>(state_.view()));
+    stale_ = false;
   }
 
   nlohmann::json save_state() const override { return state_.to_json(); }
 
   void load_state(const nlohmann::json& doc) override { state_.from_json(doc); }
 
-  caf::behavior handlers(entity::entity_context&) override {
+  caf::behavior handlers(entity::entity_context& ctx) override {
+    slot_.bind(ctx.router().views(), ctx.ref());
     return {
         [this](send_message_atom, const std::string& from, const std::string& to,
                const std::string& text) { return send(from, to, text); },
@@ -201,6 +216,10 @@ class conversation final : public entity::event_sourced_behavior {
   std::string key_;
   conversation_state state_;
   std::shared_ptr<const services> svc_;
+  /// Whether the state changed since the view was published.
+  bool stale_ = true;
+  /// Declared last: withdraws the view first when the activation ends.
+  entity::view_slot slot_;
 };
 
 }  // namespace

@@ -106,6 +106,39 @@ chat_message conversation_state::message(uint64_t seq) const {
   return {seq, users_[side], users_[1 - side], msg.text, msg.at_ms};
 }
 
+conversation_view conversation_state::view() const {
+  conversation_view v;
+  v.users[0] = users_[0];
+  v.users[1] = users_[1];
+  v.last_seq = last_seq_;
+  v.first_recent_seq = first_recent_seq();
+  v.unread[0] = unread_[0];
+  v.unread[1] = unread_[1];
+  v.recent.reserve(recent_.size());
+  for (auto seq = v.first_recent_seq; seq <= last_seq_; ++seq)
+    v.recent.push_back(message(seq));
+  return v;
+}
+
+std::optional<chat_page> conversation_view::page(const std::string& reader, uint64_t before_seq,
+                                                 uint32_t limit, uint32_t max_limit) const {
+  int side = reader.empty() ? -1 : reader == users[0] ? 0 : reader == users[1] ? 1 : -1;
+  if (side < 0 || limit < 1 || limit > max_limit)
+    return std::nullopt;
+  chat_page result;
+  result.unread_for_reader = unread[side];
+  auto hi = before_seq == 0 || before_seq > last_seq ? last_seq : before_seq - 1;
+  if (hi == 0)
+    return result;
+  auto lo = hi >= limit ? hi - limit + 1 : 1;
+  if (lo < first_recent_seq)
+    return std::nullopt;
+  result.next_cursor = lo > 1 ? lo : 0;
+  for (auto seq = hi; seq >= lo; --seq)
+    result.messages.push_back(recent[seq - first_recent_seq]);
+  return result;
+}
+
 std::pair<uint64_t, uint64_t> conversation_state::read_start(uint64_t seq) const {
   auto k = (seq - 1) / index_stride;
   return {index_.at(k), 1 + k * index_stride};

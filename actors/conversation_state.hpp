@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,27 @@
 #include "actors/chat_types.hpp"
 
 namespace griddle::actors {
+
+/// What conversation/<a~b> publishes on its node's view board
+/// (runtime/entity/view_board.hpp): the messages it holds in memory and the
+/// read state, so the gateway answers history pages that lie in memory.
+struct conversation_view {
+  std::string users[2];
+  uint64_t last_seq = 0;
+  /// Seq of `recent.front()`; `last_seq + 1` when `recent` is empty.
+  uint64_t first_recent_seq = 1;
+  uint64_t unread[2] = {0, 0};
+  /// Messages first_recent_seq..last_seq, oldest first.
+  std::vector<chat_message> recent;
+
+  /// The page the conversation would answer for (`reader`, `before_seq`,
+  /// `limit`), when `reader` is a participant, `limit` is 1 to `max_limit`
+  /// and every message of the page is in `recent`; nothing otherwise (then
+  /// the entity must be asked: it reads older messages from the store and
+  /// words the errors).
+  std::optional<chat_page> page(const std::string& reader, uint64_t before_seq, uint32_t limit,
+                                uint32_t max_limit) const;
+};
 
 class conversation_state {
  public:
@@ -73,6 +95,9 @@ class conversation_state {
 
   /// The message `seq`, which must be in memory.
   chat_message message(uint64_t seq) const;
+
+  /// The messages in memory and the read state, as a view to publish.
+  conversation_view view() const;
 
   /// A stream version at or before message `seq` and the seq of the first
   /// message read from there (reading starts at a message).

@@ -12,6 +12,7 @@
 #include "actors/user_state.hpp"
 #include "runtime/entity/entity_router.hpp"
 #include "runtime/entity/event_sourced.hpp"
+#include "runtime/entity/view_board.hpp"
 #include "runtime/errc.hpp"
 
 namespace griddle::actors {
@@ -33,7 +34,20 @@ class user_entity final : public entity::event_sourced_behavior {
       : event_sourced_behavior(st), svc_(std::move(svc)) {}
 
   void apply(const store::recorded_event& ev, const nlohmann::json& data) override {
+    // The published profile goes before the state it shows changes.
+    slot_.withdraw();
+    stale_ = true;
     st_.apply(ev.type, data);
+  }
+
+  /// Publishes the profile (a `profile` on the node's view board) once the
+  /// user is registered and after each change, for the gateway's reads and
+  /// its "does this user exist" checks.
+  void handled() override {
+    if (!stale_ || !st_.registered || !slot_.bound())
+      return;
+    slot_.publish(std::make_shared<const profile>(st_.view(id_)));
+    stale_ = false;
   }
 
   nlohmann::json save_state() const override { return st_.to_json(); }
@@ -42,6 +56,7 @@ class user_entity final : public entity::event_sourced_behavior {
 
   caf::behavior handlers(entity::entity_context& ctx) override {
     id_ = ctx.ref().key;
+    slot_.bind(ctx.router().views(), ctx.ref());
     return {
         [this](create_atom, account_record& rec) -> caf::result<void> {
           if (st_.registered)
@@ -207,6 +222,10 @@ class user_entity final : public entity::event_sourced_behavior {
   std::shared_ptr<const services> svc_;
   std::string id_;
   user_state st_;
+  /// Whether the state changed since the profile was published.
+  bool stale_ = true;
+  /// Declared last: withdraws the profile first when the activation ends.
+  entity::view_slot slot_;
 };
 
 }  // namespace

@@ -221,6 +221,11 @@ void site_api::serve_online(const exchange_ptr& ex) {
 
 void site_api::with_existing_user(self_ptr self, const exchange_ptr& ex, const std::string& id,
                                   std::function<void()> next) {
+  // A user whose profile is published exists.
+  if (views_ != nullptr && views_->read<actors::profile>("user", id) != nullptr) {
+    next();
+    return;
+  }
   ask(self, entity_ref{"user", id}, caf::get_atom_v)
       .then([next](actors::profile&) { next(); }, [ex](caf::error& err) { fail(ex, err); });
 }

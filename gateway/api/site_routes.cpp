@@ -6,6 +6,8 @@
 #include "actors/account_validation.hpp"
 #include "actors/accounts.hpp"
 #include "actors/chat_types.hpp"
+#include "actors/conversation_entity.hpp"
+#include "actors/conversation_state.hpp"
 #include "actors/online_projection.hpp"
 #include "actors/services.hpp"
 #include "actors/social_types.hpp"
@@ -118,22 +120,28 @@ void site_api::add_account_routes() {
     if (!take_user_id(ex, p, id))
       return;
     with_user(ex, [this, ex, id](self_ptr self, const caller& who) {
+      auto shown = [this, self, ex, id, me = who.user](const actors::profile& profile) {
+        if (me == id) {
+          ex->respond_json(200, profile_body(profile));
+          return;
+        }
+        // The visit is recorded before the answer, so a client that reads
+        // its visitors next sees it; a failed visit still shows the profile.
+        auto body = profile_body(profile);
+        ask(self, entity_ref{"activity", me}, actors::visit_atom_v, id)
+            .then([ex, body](actors::relation_state&) { ex->respond_json(200, body); },
+                  [ex, body](caf::error&) { ex->respond_json(200, body); });
+      };
+      // The published profile when there is one; otherwise the user entity.
+      if (views_ != nullptr) {
+        if (auto profile = views_->read<actors::profile>("user", id)) {
+          shown(*profile);
+          return;
+        }
+      }
       ask(self, entity_ref{"user", id}, caf::get_atom_v)
-          .then(
-              [this, self, ex, id, me = who.user](actors::profile& profile) {
-                if (me == id) {
-                  ex->respond_json(200, profile_body(profile));
-                  return;
-                }
-                // The visit is recorded before the answer, so a client that
-                // reads its visitors next sees it; a failed visit still shows
-                // the profile.
-                auto body = profile_body(profile);
-                ask(self, entity_ref{"activity", me}, actors::visit_atom_v, id)
-                    .then([ex, body](actors::relation_state&) { ex->respond_json(200, body); },
-                          [ex, body](caf::error&) { ex->respond_json(200, body); });
-              },
-              [ex](caf::error& err) { fail(ex, err); });
+          .then([shown](actors::profile& profile) { shown(profile); },
+                [ex](caf::error& err) { fail(ex, err); });
     });
   });
   routes_.add(verb::post, "/v1/me/photos", [this](const exchange_ptr& ex, const route_params&) {
@@ -308,6 +316,22 @@ void site_api::add_chat_routes() {
         if (token.empty() || !take_user_id(ex, p, id) ||
             !take(decode_page_query(ex->query(), default_page, actors::max_page_size), ex, q))
           return;
+        // Pages in memory come from the conversation's published view.
+        if (views_ != nullptr) {
+          if (auto session = session_view_of(actors::token_digest(token))) {
+            auto key = actors::conversation_key(session->user_id, id);
+            auto view = views_->read<actors::conversation_view>("conversation", key);
+            std::optional<actors::chat_page> pg;
+            if (view)
+              pg = view->page(session->user_id, q.cursor, q.limit, actors::max_history_page);
+            page_reads_.count(pg.has_value());
+            if (pg) {
+              ex->respond_json(200,
+                               page_body(pg->messages, pg->next_cursor, &pg->unread_for_reader));
+              return;
+            }
+          }
+        }
         authenticate(ex, std::move(token), [this, ex, id, q](self_ptr self, const caller& who) {
           ask(self, entity_ref{"conversation", actors::conversation_key(who.user, id)},
               caf::get_atom_v, who.user, q.cursor, q.limit)

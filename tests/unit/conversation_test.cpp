@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "actors/chat_types.hpp"
+#include "actors/conversation_entity.hpp"
 #include "actors/conversation_state.hpp"
 #include "actors/events.hpp"
 #include "app_world.hpp"
@@ -331,6 +332,56 @@ CAF_TEST(history older than the messages in memory is read from the stream) {
   CAF_REQUIRE_EQUAL(seen.size(), count);
   for (uint64_t i = 0; i < count; ++i)
     CAF_CHECK_EQUAL(seen[i], count - i);
+}
+
+CAF_TEST(the published view answers the pages in memory as the entity does) {
+  const uint64_t count = conversation_state::recent_window + 50;
+  std::vector<entity::new_event> given;
+  for (uint64_t seq = 1; seq <= count; ++seq) {
+    auto from = seq % 3 == 0 ? "2" : "1";
+    given.push_back(sent_event(from, from == std::string{"1"} ? "2" : "1", seq, int64_t(seq)));
+  }
+  CAF_REQUIRE(world.given(stream, given));
+  CAF_REQUIRE(history("2", 0, 1));
+  std::shared_ptr<const conversation_view> view;
+  auto published = [&] {
+    view = world.router().views().read<conversation_view>("conversation", conv.key);
+    return view != nullptr;
+  };
+  CAF_REQUIRE(app_world::eventually(published));
+  CAF_CHECK_EQUAL(view->first_recent_seq, count - conversation_state::recent_window + 1);
+  size_t from_view = 0;
+  for (uint64_t before : {uint64_t{0}, uint64_t{1}, uint64_t{2}, uint64_t{60}, count - 200,
+                          count - 199, count - 150, count, count + 5})
+    for (uint32_t limit : {1u, 20u, 37u, 100u}) {
+      auto v = view->page("2", before, limit, max_history_page);
+      auto hi = before == 0 || before > count ? count : before - 1;
+      auto lo = hi >= limit ? hi - limit + 1 : 1;
+      // The view answers exactly the pages that lie in memory.
+      CAF_CHECK_EQUAL(v.has_value(), hi == 0 || lo >= view->first_recent_seq);
+      if (!v)
+        continue;
+      ++from_view;
+      auto e = history("2", before, limit);
+      CAF_REQUIRE(e);
+      CAF_CHECK_EQUAL(seqs(*v), seqs(*e));
+      CAF_CHECK_EQUAL(v->next_cursor, e->next_cursor);
+      CAF_CHECK_EQUAL(v->unread_for_reader, e->unread_for_reader);
+      if (!v->messages.empty() && !e->messages.empty())
+        CAF_CHECK_EQUAL(v->messages.front().text, e->messages.front().text);
+    }
+  CAF_CHECK(from_view > 10);
+  // Outsiders and bad limits are left to the entity, which words the error.
+  CAF_CHECK(!view->page("3", 0, 20, max_history_page));
+  CAF_CHECK(!view->page("2", 0, 0, max_history_page));
+  CAF_CHECK(!view->page("2", 0, 101, max_history_page));
+  // A new message withdraws the view; the next query publishes it again.
+  CAF_REQUIRE(send("1", "2", "news"));
+  CAF_REQUIRE(history("2", 0, 1));
+  CAF_REQUIRE(app_world::eventually([&] { return published() && view->last_seq == count + 1; }));
+  auto newest = view->page("2", 0, 1, max_history_page);
+  CAF_REQUIRE(newest);
+  CAF_CHECK_EQUAL(newest->messages.front().text, "news");
 }
 
 // -- read marks -------------------------------------------------------------------

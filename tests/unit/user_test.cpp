@@ -92,6 +92,29 @@ CAF_TEST(get of an unknown user is not found) {
   CAF_REQUIRE(!prof);
   CAF_CHECK(is(prof.error(), errc::not_found));
   CAF_CHECK(world.types_of(stream).empty());
+  // An unregistered user publishes no profile.
+  CAF_CHECK(world.router().views().read<profile>(ann) == nullptr);
+}
+
+CAF_TEST(a registered user publishes the profile and replaces it after a change) {
+  given_ann();
+  CAF_REQUIRE(ask<profile>(caf::get_atom_v));
+  std::shared_ptr<const profile> view;
+  auto published = [&](const std::string& name) {
+    view = world.router().views().read<profile>(ann);
+    return view != nullptr && view->name == name;
+  };
+  CAF_REQUIRE(app_world::eventually([&] { return published("Ann"); }));
+  CAF_CHECK_EQUAL(view->city, "Stockholm");
+  profile_update upd;
+  upd.name = std::string{"Anna"};
+  CAF_REQUIRE(ask<profile>(update_profile_atom_v, upd));
+  // The old profile is gone once the change is stored; the next message
+  // publishes the new one.
+  auto now = world.router().views().read<profile>(ann);
+  CAF_CHECK(now == nullptr || now->name == "Anna");
+  CAF_REQUIRE(ask<profile>(caf::get_atom_v));
+  CAF_CHECK(app_world::eventually([&] { return published("Anna"); }));
 }
 
 // -- update ----------------------------------------------------------------------
