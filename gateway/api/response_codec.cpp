@@ -180,10 +180,6 @@ void append_json(std::string& out, const actors::chat_message& x) {
   out += '}';
 }
 
-std::string feed_page_body(const actors::feed_page& pg) {
-  return page_body(pg.items, pg.next_cursor);
-}
-
 std::string profile_body(const actors::profile& x) {
   std::string out;
   out.reserve(256 + x.bio.size() + x.photos.size() * 64);

@@ -78,9 +78,6 @@ std::string page_body(const Range& xs, uint64_t next_cursor, const uint64_t* unr
   return out;
 }
 
-/// A feed page: `page_body(pg.items, pg.next_cursor)`.
-std::string feed_page_body(const actors::feed_page& pg);
-
 /// `dump(to_json(x))`.
 std::string profile_body(const actors::profile& x);
 

@@ -87,22 +87,26 @@ site_api::view_reads site_api::view_reads_of(const char* view) {
           &reg.counter("griddle_http_view_reads_total", {{"view", view}, {"result", "missed"}})};
 }
 
-std::shared_ptr<const actors::session_view> site_api::session_view_of(
-    const std::string& digest) const {
-  if (views_ == nullptr)
-    return nullptr;
-  auto view = views_->read<actors::session_view>("session", digest);
-  auto fresh = view && view->fresh();
-  session_reads_.count(fresh);
-  return fresh ? view : nullptr;
-}
-
-void site_api::authenticate(const exchange_ptr& ex, std::string token, authed_job next) {
+site_api::caller site_api::caller_of(std::string token) const {
   caller who;
   who.session_key = actors::token_digest(token);
   who.token = std::move(token);
-  if (auto view = session_view_of(who.session_key)) {
-    who.user = view->user_id;
+  if (views_ != nullptr) {
+    auto view = views_->read<actors::session_view>("session", who.session_key);
+    auto fresh = view && view->fresh();
+    session_reads_.count(fresh);
+    if (fresh)
+      who.user = view->user_id;
+  }
+  return who;
+}
+
+void site_api::authenticate(const exchange_ptr& ex, std::string token, authed_job next) {
+  authenticate(ex, caller_of(std::move(token)), std::move(next));
+}
+
+void site_api::authenticate(const exchange_ptr& ex, caller who, authed_job next) {
+  if (!who.user.empty()) {
     run(ex, [who = std::move(who), next = std::move(next)](self_ptr self) { next(self, who); });
     return;
   }
@@ -152,20 +156,6 @@ void site_api::with_page(const exchange_ptr& ex, page_job next) {
                });
 }
 
-void site_api::serve_feed(const exchange_ptr& ex) {
-  with_page_view<actors::feed_view>(
-      ex, "feed",
-      [](const actors::feed_view& view, const page_query& q) {
-        auto r = view.page_range(q.cursor, q.limit);
-        return page_body(r, r.next_cursor);
-      },
-      [this, ex](self_ptr self, const caller& who, const page_query& q) {
-        ask(self, entity_ref{"feed", who.user}, caf::get_atom_v, q.cursor, q.limit)
-            .then([ex](actors::feed_page& pg) { ex->respond_json(200, feed_page_body(pg)); },
-                  [ex](caf::error& err) { fail(ex, err); });
-      });
-}
-
 void site_api::serve_online(const exchange_ptr& ex) {
   auto shards = actors::services{}.online_shards;
   auto taken = take_page(ex);
@@ -177,7 +167,8 @@ void site_api::serve_online(const exchange_ptr& ex) {
     ex->respond_json(200, page_body(merged.users, 0));
   };
   // On this thread when the session and every shard have published views.
-  if (views_ != nullptr && session_view_of(actors::token_digest(token))) {
+  auto who = caller_of(std::move(token));
+  if (!who.user.empty()) {
     std::vector<actors::online_users> parts;
     for (uint32_t i = 0; i < shards; ++i) {
       auto view =
@@ -192,7 +183,7 @@ void site_api::serve_online(const exchange_ptr& ex) {
       return;
     }
   }
-  authenticate(ex, std::move(token), [this, ex, shards, respond](self_ptr self, const caller&) {
+  authenticate(ex, std::move(who), [this, ex, shards, respond](self_ptr self, const caller&) {
     // Ask every shard; answer once all have answered (or the first error).
     struct gathering {
       std::vector<actors::online_users> parts;

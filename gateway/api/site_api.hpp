@@ -24,6 +24,7 @@
 #include "actors/credentials.hpp"
 #include "actors/session_view.hpp"
 #include "gateway/api/request_codec.hpp"
+#include "gateway/api/response_codec.hpp"
 #include "gateway/exchange.hpp"
 #include "gateway/http_options.hpp"
 #include "gateway/rate_limiter.hpp"
@@ -83,14 +84,17 @@ class site_api {
   /// missing or malformed (checked on the I/O thread, before any decoding).
   static std::string take_token(const exchange_ptr& ex);
 
-  /// Authenticates `token` with its session entity, then runs `next` in
-  /// the relay. When the session's published view is fresh, the token is
-  /// checked on the I/O thread and the entity is not asked.
-  void authenticate(const exchange_ptr& ex, std::string token, authed_job next);
+  /// The caller presenting `token`: its digest, and the user when the
+  /// session's published view is fresh (checked on the I/O thread, counted
+  /// once); `user` stays empty when the session entity must be asked.
+  caller caller_of(std::string token) const;
 
-  /// The fresh published view of session `digest`, if views are read and
-  /// one is on the board.
-  std::shared_ptr<const actors::session_view> session_view_of(const std::string& digest) const;
+  /// Runs `next` in the relay once the caller's user is known: at once when
+  /// `caller_of` found it, after asking the session entity otherwise.
+  void authenticate(const exchange_ptr& ex, caller who, authed_job next);
+
+  /// `authenticate(ex, caller_of(token), next)`.
+  void authenticate(const exchange_ptr& ex, std::string token, authed_job next);
 
   /// Counts reads of published views by kind: found (and fresh) or not.
   struct view_reads {
@@ -123,34 +127,8 @@ class site_api {
   static void fail(const exchange_ptr& ex, const caf::error& err);
 
   void serve_metrics(const exchange_ptr& ex);
-  void serve_feed(const exchange_ptr& ex);
   void serve_online(const exchange_ptr& ex);
 
-  /// A list page of the caller's own `type` projection (feed/<me>,
-  /// visitors/<me>): answered on the I/O thread with `render(view, query)`
-  /// when the session and the projection have published views, otherwise
-  /// by `fallback` in the relay once the session entity knows the caller.
-  template <class View, class Render>
-  void with_page_view(const exchange_ptr& ex, const char* type, Render render, page_job fallback) {
-    auto taken = take_page(ex);
-    if (!taken)
-      return;
-    auto& [token, q] = *taken;
-    if (views_ != nullptr) {
-      if (auto session = session_view_of(actors::token_digest(token))) {
-        auto view = views_->read<View>(type, session->user_id);
-        page_reads_.count(view != nullptr);
-        if (view) {
-          ex->respond_json(200, render(*view, q));
-          return;
-        }
-      }
-    }
-    authenticate(ex, std::move(token),
-                 [q = q, fallback = std::move(fallback)](self_ptr self, const caller& who) {
-                   fallback(self, who, q);
-                 });
-  }
   void serve_events(const exchange_ptr& ex);
 
   template <class... Ts>
@@ -165,6 +143,33 @@ class site_api {
   }
 
   static constexpr caf::timespan slow_timeout = std::chrono::seconds(30);
+
+  /// A list page of the caller's own `type` projection (feed/<me>,
+  /// visitors/<me>), whose `View` is a `paged_view` of `Page`: answered on
+  /// the I/O thread when the session and the projection have published
+  /// views, otherwise by asking the projection from the relay.
+  template <class View, class Page>
+  void serve_own_page(const exchange_ptr& ex, const char* type) {
+    auto taken = take_page(ex);
+    if (!taken)
+      return;
+    auto& [token, q] = *taken;
+    auto who = caller_of(std::move(token));
+    if (!who.user.empty()) {
+      auto view = views_->read<View>(type, who.user);
+      page_reads_.count(view != nullptr);
+      if (view) {
+        auto r = view->page_range(q.cursor, q.limit);
+        ex->respond_json(200, page_body(r, r.next_cursor));
+        return;
+      }
+    }
+    authenticate(ex, std::move(who), [this, ex, type, q = q](self_ptr self, const caller& who) {
+      ask(self, entity_ref{type, who.user}, caf::get_atom_v, q.cursor, q.limit)
+          .then([ex](Page& pg) { ex->respond_json(200, page_body(pg.items, pg.next_cursor)); },
+                [ex](caf::error& err) { fail(ex, err); });
+    });
+  }
 
   caf::actor_system& sys_;
   std::shared_ptr<entity_access> access_;

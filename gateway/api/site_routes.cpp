@@ -8,6 +8,7 @@
 #include "actors/chat_types.hpp"
 #include "actors/conversation_entity.hpp"
 #include "actors/conversation_state.hpp"
+#include "actors/feed_projection.hpp"
 #include "actors/online_projection.hpp"
 #include "actors/services.hpp"
 #include "actors/social_types.hpp"
@@ -223,23 +224,11 @@ void site_api::add_social_routes() {
   routes_.add(verb::post, "/v1/users/{id}/block", block(true));
   routes_.add(verb::delete_, "/v1/users/{id}/block", block(false));
 
-  routes_.add(verb::get, "/v1/feed",
-              [this](const exchange_ptr& ex, const route_params&) { serve_feed(ex); });
+  routes_.add(verb::get, "/v1/feed", [this](const exchange_ptr& ex, const route_params&) {
+    serve_own_page<actors::feed_view, actors::feed_page>(ex, "feed");
+  });
   routes_.add(verb::get, "/v1/visitors", [this](const exchange_ptr& ex, const route_params&) {
-    with_page_view<actors::visitors_view>(
-        ex, "visitors",
-        [](const actors::visitors_view& view, const page_query& q) {
-          auto r = view.page_range(q.cursor, q.limit);
-          return page_body(r, r.next_cursor);
-        },
-        [this, ex](self_ptr self, const caller& who, const page_query& q) {
-          ask(self, entity_ref{"visitors", who.user}, caf::get_atom_v, q.cursor, q.limit)
-              .then(
-                  [ex](actors::visitors_page& pg) {
-                    ex->respond_json(200, page_body(pg.items, pg.next_cursor));
-                  },
-                  [ex](caf::error& err) { fail(ex, err); });
-        });
+    serve_own_page<actors::visitors_view, actors::visitors_page>(ex, "visitors");
   });
   // One page of a relations projection, newest first: who liked the caller,
   // mutual likes, the caller's favourites.
@@ -317,22 +306,20 @@ void site_api::add_chat_routes() {
             !take(decode_page_query(ex->query(), default_page, actors::max_page_size), ex, q))
           return;
         // Pages in memory come from the conversation's published view.
-        if (views_ != nullptr) {
-          if (auto session = session_view_of(actors::token_digest(token))) {
-            auto key = actors::conversation_key(session->user_id, id);
-            auto view = views_->read<actors::conversation_view>("conversation", key);
-            std::optional<actors::chat_page> pg;
-            if (view)
-              pg = view->page(session->user_id, q.cursor, q.limit, actors::max_history_page);
-            page_reads_.count(pg.has_value());
-            if (pg) {
-              ex->respond_json(200,
-                               page_body(pg->messages, pg->next_cursor, &pg->unread_for_reader));
-              return;
-            }
+        auto who = caller_of(std::move(token));
+        if (!who.user.empty()) {
+          auto key = actors::conversation_key(who.user, id);
+          auto view = views_->read<actors::conversation_view>("conversation", key);
+          std::optional<actors::chat_page> pg;
+          if (view)
+            pg = view->page(who.user, q.cursor, q.limit, actors::max_history_page);
+          page_reads_.count(pg.has_value());
+          if (pg) {
+            ex->respond_json(200, page_body(pg->messages, pg->next_cursor, &pg->unread_for_reader));
+            return;
           }
         }
-        authenticate(ex, std::move(token), [this, ex, id, q](self_ptr self, const caller& who) {
+        authenticate(ex, std::move(who), [this, ex, id, q](self_ptr self, const caller& who) {
           ask(self, entity_ref{"conversation", actors::conversation_key(who.user, id)},
               caf::get_atom_v, who.user, q.cursor, q.limit)
               .then(
