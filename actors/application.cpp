@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include <caf/config_option_adder.hpp>
 #include <caf/send.hpp>
 
 #include "actors/account_types.hpp"
@@ -34,6 +35,11 @@ node::application make_application() {
   svc->now_ms = store::unix_now_ms;
   node::application app;
   app.add_message_types = add_actor_types;
+  app.add_options = [svc](caf::config_option_set& opts) {
+    caf::config_option_adder{opts, "global"}.add(
+        svc->faulty_versions, "demo-faulty-versions",
+        "also register deliberately wrong versions (feed@2-faulty) to show rollouts catching them");
+  };
   app.add_entity_types = [svc](entity::entity_type_registry& registry) {
     register_entity_types(registry, svc);
   };

@@ -99,7 +99,7 @@ class conversation final : public entity::event_sourced_behavior {
   void load_state(const nlohmann::json& doc) override { state_.from_json(doc); }
 
   caf::behavior handlers(entity::entity_context& ctx) override {
-    slot_.bind(ctx.router().views(), ctx.ref());
+    entity::bind_view(slot_, ctx);
     return {
         [this](send_message_atom, const std::string& from, const std::string& to,
                const std::string& text) { return send(from, to, text); },

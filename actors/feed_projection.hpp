@@ -61,10 +61,17 @@ class feed_state {
   nlohmann::json to_json() const;
   void from_json(const nlohmann::json& doc);
 
+  // -- for later versions built on this one (feed_v2.hpp) ----------------------
+
+  /// The items by cursor, oldest first.
+  const std::map<uint64_t, feed_item>& items() const noexcept { return items_; }
+
+  /// Removes the items `pred` selects.
+  void remove_if(const std::function<bool(const feed_item&)>& pred);
+
  private:
   void on_like(const store::recorded_event& ev, const nlohmann::json& data, bool added);
   void add(feed_item item);
-  void remove_if(const std::function<bool(const feed_item&)>& pred);
 
   std::string owner_;
   size_t capacity_;

@@ -28,6 +28,9 @@ struct services {
   std::chrono::milliseconds online_window = std::chrono::minutes(5);
   /// Number of `online` projection shards ("online:0" ...).
   uint32_t online_shards = 16;
+  /// Also registers deliberately wrong behaviour versions (feed@2-faulty),
+  /// to show a rollout catching them; for demos and tests only.
+  bool faulty_versions = false;
 };
 
 /// The tag of the `online` projection shard that tracks `user_id`.

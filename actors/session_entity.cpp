@@ -82,7 +82,7 @@ class session_entity final : public entity::event_sourced_behavior {
 
   caf::behavior handlers(entity::entity_context& ctx) override {
     digest_ = ctx.ref().key;
-    slot_.bind(ctx.router().views(), ctx.ref());
+    entity::bind_view(slot_, ctx);
     return {
         [this](start_session_atom, const std::string& user_id) -> caf::result<int64_t> {
           if (!user_id_.empty())

@@ -5,6 +5,7 @@
 #include "actors/alerts_projection.hpp"
 #include "actors/application.hpp"
 #include "actors/feed_projection.hpp"
+#include "actors/feed_v2.hpp"
 #include "actors/likes_projection.hpp"
 #include "actors/online_projection.hpp"
 #include "actors/visitors_projection.hpp"
@@ -17,7 +18,10 @@ void register_social_types(entity::entity_type_registry& registry,
   registry.add(likes_type());
   registry.add(favourites_type());
   registry.add(visitors_type());
-  registry.add(feed_type());
+  auto feed = feed_type();
+  feed.comparison = feed_comparison();
+  registry.add(std::move(feed));
+  add_feed_versions(registry, svc->faulty_versions);
   registry.add(alerts_type());
   registry.add(online_type(std::move(svc)));
 }

@@ -68,7 +68,7 @@ class state_projection final : public entity::projection_behavior {
 
   caf::behavior handlers(entity::entity_context& ctx) override {
     if (publisher_)
-      slot_.bind(ctx.router().views(), ctx.ref());
+      entity::bind_view(slot_, ctx);
     return queries_(state_, ctx);
   }
 

@@ -56,7 +56,7 @@ class user_entity final : public entity::event_sourced_behavior {
 
   caf::behavior handlers(entity::entity_context& ctx) override {
     id_ = ctx.ref().key;
-    slot_.bind(ctx.router().views(), ctx.ref());
+    entity::bind_view(slot_, ctx);
     return {
         [this](create_atom, account_record& rec) -> caf::result<void> {
           if (st_.registered)

@@ -30,6 +30,8 @@ const char* to_string(errc x) {
       return "forbidden";
     case errc::unauthenticated:
       return "unauthenticated";
+    case errc::sandboxed:
+      return "sandboxed";
   }
   return "unknown";
 }

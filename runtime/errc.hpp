@@ -38,6 +38,8 @@ enum class errc : uint8_t {
   forbidden,
   /// The caller is not logged in, or the credentials are wrong.
   unauthenticated,
+  /// A ghost's request to another entity: captured, never delivered.
+  sandboxed,
 };
 
 /// The atom naming Griddle's error category.

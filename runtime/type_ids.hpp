@@ -51,6 +51,12 @@ CAF_ADD_ATOM(griddle_runtime, griddle, shutdown_atom, "shutdown")
 CAF_ADD_ATOM(griddle_runtime, griddle, status_atom, "status")
 CAF_ADD_ATOM(griddle_runtime, griddle, stop_timeout_atom, "stoptmo")
 
+CAF_ADD_ATOM(griddle_runtime, griddle, mirrored_atom, "mirrored")
+CAF_ADD_ATOM(griddle_runtime, griddle, rollout_atom, "rollout")
+CAF_ADD_ATOM(griddle_runtime, griddle, reconsider_atom, "reconsider")
+CAF_ADD_ATOM(griddle_runtime, griddle, guard_tick_atom, "guardtick")
+CAF_ADD_ATOM(griddle_runtime, griddle, flags_atom, "flags")
+
 CAF_END_TYPE_ID_BLOCK(griddle_runtime)
 
 namespace griddle {

@@ -4,10 +4,40 @@
 
 #include <caf/detail/behavior_impl.hpp>
 
+#include "runtime/entity/entity_router.hpp"
 #include "runtime/errc.hpp"
 #include "runtime/type_ids.hpp"
 
 namespace griddle::entity {
+
+namespace {
+
+/// Passes a handler's result on and notes whether it was an error.
+class error_spy : public caf::detail::invoke_result_visitor {
+ public:
+  explicit error_spy(caf::detail::invoke_result_visitor& next) : next_(next) {}
+
+  void operator()() override { next_(); }
+  void operator()(caf::error& x) override {
+    failed = true;
+    next_(x);
+  }
+  void operator()(caf::message& x) override { next_(x); }
+  void operator()(const caf::none_t& x) override { next_(x); }
+
+  bool failed = false;
+
+ private:
+  caf::detail::invoke_result_visitor& next_;
+};
+
+int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
 
 /// The activation's one behaviour object: answers the runtime's `peek` and
 /// `passivate` itself and hands everything else to the application's
@@ -20,6 +50,17 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
 
   caf::match_case::result invoke(caf::detail::invoke_result_visitor& f,
                                  caf::type_erased_tuple& xs) override {
+    if (xs.size() == 3 && xs.match_elements<caf::atom_value, uint64_t, caf::message>() &&
+        xs.get_as<caf::atom_value>(0) == mirrored_atom::value) {
+      // From a ghost mirror: note which message the effects belong to, then
+      // handle the message inside; the reply goes to the mirror.
+      if (auto* log = owner_->args_.effects.get())
+        log->begin(xs.get_as<uint64_t>(1));
+      auto inner = xs.get_as<caf::message>(2);
+      if (inner.empty())
+        return invoke_empty(f);
+      return invoke(f, inner.content());
+    }
     if (xs.size() == 1 && xs.match_elements<caf::atom_value>()) {
       auto x = xs.get_as<caf::atom_value>(0);
       if (x == peek_atom::value) {
@@ -39,16 +80,19 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
     }
     auto& clock = owner_->clock();
     auto start = clock.now();
-    auto result = app_.as_behavior_impl()->invoke(f, xs);
+    error_spy spy{f};
+    auto result = app_.as_behavior_impl()->invoke(spy, xs);
     if (result != caf::match_case::no_match) {
-      if (owner_->args_.behavior)
-        owner_->args_.behavior->handled();
+      auto& args = owner_->args_;
+      if (args.behavior)
+        args.behavior->handled();
       auto end = clock.now();
-      owner_->args_.record->last_active.store(end.time_since_epoch().count(),
-                                              std::memory_order_relaxed);
-      if (owner_->args_.latency != nullptr)
-        owner_->args_.latency->record(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(end - start));
+      args.record->last_active.store(end.time_since_epoch().count(), std::memory_order_relaxed);
+      auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(end - start);
+      if (args.latency != nullptr)
+        args.latency->record(ns);
+      if (args.tally)
+        args.tally->handled(args.candidate, unix_ms(), ns.count(), spy.failed);
     }
     return result;
   }
@@ -66,6 +110,8 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
 
 entity_actor::entity_actor(caf::actor_config& cfg, activation_args args)
     : caf::event_based_actor(cfg), args_(std::move(args)) {
+  if (args_.snapshot_ref.type.empty())
+    args_.snapshot_ref = args_.ref;
   set_exception_handler([](caf::scheduled_actor* self, std::exception_ptr& eptr) -> caf::error {
     std::string what = "unknown exception";
     try {
@@ -87,10 +133,14 @@ entity_actor::entity_actor(caf::actor_config& cfg, activation_args args)
 }
 
 void entity_actor::persist() {
-  if (!args_.behavior->needs_save())
+  if (args_.sandboxed || !args_.behavior->needs_save())
     return;
-  send(args_.store, save_atom_v, args_.ref, args_.behavior->snapshot());
+  send(args_.store, save_atom_v, args_.snapshot_ref, args_.behavior->snapshot());
   args_.behavior->saved();
+}
+
+view_board* entity_actor::views() {
+  return args_.publish_views && !args_.sandboxed ? &args_.router->views() : nullptr;
 }
 
 caf::behavior entity_actor::make_behavior() {

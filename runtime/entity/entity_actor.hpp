@@ -17,6 +17,7 @@
 
 #include "runtime/entity/entity_type.hpp"
 #include "runtime/metrics/histogram.hpp"
+#include "runtime/rollout/rollout_stats.hpp"
 
 namespace griddle::entity {
 
@@ -38,6 +39,22 @@ struct activation_args {
   metrics::latency_histogram* latency = nullptr;
   /// The type's `redact` (owned by the type registry), applied to peeks.
   const std::function<std::string(const std::string&)>* redact = nullptr;
+
+  // -- rollouts (runtime/rollout) ------------------------------------------------
+
+  /// Where `persist` writes (the snapshot key of the behaviour version).
+  entity_ref snapshot_ref;
+  /// A ghost or stable copy: writes nothing, publishes nothing, and its
+  /// store and router capture what it sends (sandbox_store.hpp).
+  bool sandboxed = false;
+  /// Whether the activation may publish views (not while mirrored).
+  bool publish_views = true;
+  /// Set while a mirror compares this activation's effects.
+  std::shared_ptr<rollout::effect_log> effects;
+  /// Set during a ramp: each handled message is counted for the guard, on
+  /// the candidate's side when `candidate`.
+  std::shared_ptr<rollout::rollout_stats> tally;
+  bool candidate = false;
 };
 
 class entity_actor : public caf::event_based_actor, public entity_context {
@@ -51,6 +68,8 @@ class entity_actor : public caf::event_based_actor, public entity_context {
   entity_router& router() override { return *args_.router; }
   const caf::actor& store() override { return args_.store; }
   void persist() override;
+  view_board* views() override;
+  rollout::effect_log* effects() override { return args_.effects.get(); }
 
   const char* name() const override { return "griddle.entity"; }
 

@@ -93,6 +93,7 @@ caf::behavior entity_host_actor::make_behavior() {
         delayed_send(this, sweep_interval_, sweep_atom_v);
       },
       [this](linger_atom) { end_lingering(); },
+      [this](reconsider_atom) { reconsider(); },
       [this](stop_timeout_atom) {
         // Entities that did not end in time are killed; their down messages finish the stop.
         for (auto& kvp : activations_)
@@ -159,7 +160,7 @@ void entity_host_actor::peek(const std::string& key, caf::response_promise rp) {
 }
 
 void entity_host_actor::serve_peek_from_store(const std::string& key, caf::response_promise rp) {
-  request(store_, opts_.store_timeout, load_atom_v, ref_of(key))
+  request(store_, opts_.store_timeout, load_atom_v, snapshot_ref(type_, plan_for(key).version, key))
       .then(
           [this, rp](stored_state& st) mutable {
             if (st.found && type_.redact)
@@ -172,7 +173,9 @@ void entity_host_actor::serve_peek_from_store(const std::string& key, caf::respo
 // -- activation -------------------------------------------------------------------
 
 void entity_host_actor::start_activation(const std::string& key) {
-  request(store_, opts_.store_timeout, load_atom_v, ref_of(key))
+  auto& act = activations_[key];
+  act.plan = plan_for(key);
+  request(store_, opts_.store_timeout, load_atom_v, snapshot_ref(type_, act.plan.version, key))
       .then([this, key](stored_state& st) { on_loaded(key, st); },
             [this, key](caf::error& err) { on_load_failed(key, err); });
 }
@@ -197,7 +200,7 @@ void entity_host_actor::on_loaded(const std::string& key, const stored_state& st
   std::unique_ptr<entity_behavior> behavior;
   std::string why = "factory returned no behaviour";
   try {
-    behavior = type_.factory(ref, st);
+    behavior = (*find_factory(type_, act.plan.version))(ref, st);
   } catch (std::exception& e) {
     why = e.what();
   }
@@ -207,9 +210,7 @@ void entity_host_actor::on_loaded(const std::string& key, const stored_state& st
   }
   // Fresh from now on, even before the activation runs for the first time.
   act.record.last_active.store(clock().now().time_since_epoch().count(), std::memory_order_relaxed);
-  activation_args args{ref,      std::move(behavior), &act.record, this, store_, &router_,
-                       latency_, &type_.redact};
-  auto handle = system().spawn<entity_actor>(std::move(args));
+  auto handle = spawn_activation(key, act, std::move(behavior));
   // Tells this host when the activation ends, with its key, without a lookup table.
   handle->attach_functor(
       [host = caf::actor_cast<caf::actor>(this), key, id = handle.id()](const caf::error& why) {

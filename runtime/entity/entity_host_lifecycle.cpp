@@ -13,7 +13,11 @@ int64_t entity_host_actor::idle_cutoff() {
 }
 
 void entity_host_actor::sweep() {
+  if (!stopping_ && router_.rollouts().generation(type_.name) != rollout_generation_)
+    reconsider();  // missed a reconsider message (e.g. the table changed before this host began)
   if (!stopping_ && to_passivate_.empty()) {
+    for (auto& key : switching_)
+      to_passivate_.push_back(key);
     auto cutoff = idle_cutoff();
     for (auto& [key, act] : activations_)
       if (act.state == phase::active &&
@@ -38,10 +42,13 @@ void entity_host_actor::passivate_some() {
     auto key = std::move(to_passivate_.back());
     to_passivate_.pop_back();
     auto i = activations_.find(key);
-    if (i == activations_.end() || i->second.state != phase::active)
+    if (i == activations_.end() || i->second.state != phase::active) {
+      switching_.erase(key);
       continue;
+    }
     // A sweep re-checks: the entity may have been busy since it was queued.
-    if (stopping_ || i->second.record.last_active.load(std::memory_order_relaxed) <= cutoff)
+    if (stopping_ || switching_.count(key) != 0 ||
+        i->second.record.last_active.load(std::memory_order_relaxed) <= cutoff)
       passivate(key, i->second);
   }
 }
@@ -55,6 +62,7 @@ void entity_host_actor::passivate(const std::string& key, activation& act) {
   } else if (!directory_.try_remove(key, hash)) {
     return;  // not idle after all: counted messages are on their way
   }
+  switching_.erase(key);
   send(act.handle, passivate_atom_v);
   if (draining_.empty())
     delayed_send(this, opts_.passivation_grace, linger_atom_v);

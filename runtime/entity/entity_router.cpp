@@ -10,11 +10,21 @@ namespace griddle::entity {
 
 namespace {
 
-caf::behavior unroutable(caf::event_based_actor* self) {
-  self->set_default_handler(
-      [](caf::scheduled_actor*, caf::message_view&) -> caf::result<caf::message> {
-        return make_error(errc::unknown_entity_type, "no host on this node for the entity's type");
-      });
+/// The node name of every sandbox router.
+constexpr const char* sandbox_node_name = "(sandbox)";
+
+caf::behavior unroutable(caf::event_based_actor* self, bool sandboxed) {
+  self->set_default_handler([sandboxed](caf::scheduled_actor* ptr,
+                                        caf::message_view&) -> caf::result<caf::message> {
+    // An error answering a plain send would reach the sender as an
+    // error message, which ends an actor without an error handler.
+    auto* current = ptr->current_mailbox_element();
+    if (current == nullptr || !current->mid.is_request())
+      return caf::message{};
+    if (sandboxed)
+      return make_error(errc::sandboxed, "a ghost's message to another entity is not delivered");
+    return make_error(errc::unknown_entity_type, "no host on this node for the entity's type");
+  });
   // A behaviour that never matches keeps the actor alive; all traffic goes to
   // the default handler above.
   return {[](shutdown_atom) {}};
@@ -23,11 +33,18 @@ caf::behavior unroutable(caf::event_based_actor* self) {
 }  // namespace
 
 entity_router::entity_router(caf::actor_system& sys, std::string local_node)
-    : local_node_(std::move(local_node)) {
+    : local_node_(std::move(local_node)), sys_(&sys) {
   cluster::hash_ring ring;
   ring.add(local_node_);
   ring_ = std::make_shared<const cluster::hash_ring>(std::move(ring));
-  unroutable_ = sys.spawn<caf::lazy_init>(unroutable);
+  sandboxed_ = local_node_ == sandbox_node_name;
+  unroutable_ = sys.spawn<caf::lazy_init>(unroutable, sandboxed_);
+}
+
+entity_router& entity_router::sandbox() {
+  std::call_once(sandbox_once_,
+                 [this] { sandbox_ = std::make_unique<entity_router>(*sys_, sandbox_node_name); });
+  return *sandbox_;
 }
 
 entity_router::~entity_router() {

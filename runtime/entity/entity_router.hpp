@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -21,6 +22,8 @@
 #include "runtime/entity/entity_directory.hpp"
 #include "runtime/entity/entity_ref.hpp"
 #include "runtime/entity/view_board.hpp"
+#include "runtime/flags/flag_table.hpp"
+#include "runtime/rollout/rollout_table.hpp"
 #include "runtime/type_ids.hpp"
 
 namespace griddle::entity {
@@ -135,6 +138,18 @@ class entity_router {
   /// The views this node's entities publish (view_board.hpp).
   view_board& views() noexcept { return views_; }
 
+  /// The rollouts of this node's entity types (runtime/rollout).
+  rollout::rollout_table& rollouts() noexcept { return rollouts_; }
+
+  /// The feature toggles and experiments, as the flags controller last
+  /// installed them (runtime/flags/flag_controller.hpp).
+  flags::flag_table& flags() noexcept { return flags_; }
+
+  /// The router ghosts send through: it knows no entity, so what a ghost
+  /// sends to another entity is dropped and its requests are answered with
+  /// `errc::sandboxed`. Created on first use; lives as long as this router.
+  entity_router& sandbox();
+
  private:
   struct target {
     caf::actor direct;
@@ -160,6 +175,13 @@ class entity_router {
   /// Answers every message with an error, for unknown types or unowned keys.
   caf::actor unroutable_;
   view_board views_;
+  rollout::rollout_table rollouts_;
+  flags::flag_table flags_;
+  caf::actor_system* sys_;
+  /// Set for the sandbox router itself: its unroutable actor says so.
+  bool sandboxed_ = false;
+  std::once_flag sandbox_once_;
+  std::unique_ptr<entity_router> sandbox_;
 };
 
 }  // namespace griddle::entity

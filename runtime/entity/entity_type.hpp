@@ -19,6 +19,9 @@
 
 #include "runtime/entity/entity_messages.hpp"
 #include "runtime/entity/entity_ref.hpp"
+#include "runtime/entity/view_board.hpp"
+#include "runtime/rollout/effect_log.hpp"
+#include "runtime/rollout/reply_diff.hpp"
 #include "runtime/supervision/restart_tracker.hpp"
 
 namespace griddle::entity {
@@ -47,7 +50,21 @@ class entity_context {
   /// Writes the current snapshot to the state store. Writes of one entity are
   /// applied in order; a later activation restores the last one.
   virtual void persist() = 0;
+
+  /// The board this activation publishes views on, or null when it must not
+  /// publish (a ghost, or a mirrored activation whose reads must reach it).
+  virtual view_board* views() = 0;
+
+  /// Where effects are recorded for comparison (runtime/rollout), or null
+  /// when nobody compares this activation.
+  virtual rollout::effect_log* effects() { return nullptr; }
 };
+
+/// Binds `slot` to the activation's board, if it may publish.
+inline void bind_view(view_slot& slot, entity_context& ctx) {
+  if (auto* board = ctx.views())
+    slot.bind(*board, ctx.ref());
+}
 
 /// One activation's state and message handlers, written by the application.
 class entity_behavior {
@@ -78,11 +95,28 @@ class entity_behavior {
 using entity_factory =
     std::function<std::unique_ptr<entity_behavior>(const entity_ref&, const stored_state&)>;
 
+/// Another behaviour of an entity type: built from the same stored events,
+/// run by a rollout (runtime/rollout) as a ghost or for a share of keys.
+struct behaviour_version {
+  /// E.g. "2"; the type's versions are named `type@name` ("feed@2").
+  std::string name;
+  entity_factory factory;
+  /// Maps a described reply to what this version must agree on with the
+  /// stable one, for a version that changes replies on purpose (unset: the
+  /// whole reply must be equal).
+  std::function<nlohmann::json(const nlohmann::json&)> meaning;
+};
+
 /// The registration of one entity type.
 struct entity_type {
   std::string name;
-  uint32_t version = 1;
+  /// The name of the behaviour `factory` builds.
+  std::string version = "1";
   entity_factory factory;
+  /// The type's other behaviours, which a rollout may switch keys to.
+  std::vector<behaviour_version> versions;
+  /// How ghost replies are compared with live ones.
+  rollout::comparison_rules comparison;
   caf::timespan idle_timeout = std::chrono::minutes(5);
   supervision::restart_limits limits;
   /// Turns a snapshot into what a peek shows (operators, the admin shell);
@@ -97,6 +131,19 @@ struct entity_type {
   std::string tag_prefix;
 };
 
+/// The factory of `type`'s behaviour `version` (empty: the type's own), or
+/// null when it has no such version.
+const entity_factory* find_factory(const entity_type& type, const std::string& version);
+
+/// `type`'s behaviour_version named `version`, or null (also for the type's own).
+const behaviour_version* find_version(const entity_type& type, const std::string& version);
+
+/// Where snapshots of `key` written by behaviour `version` live: the type's
+/// own version keeps `type/key`, others `type@version/key`, because each
+/// behaviour may shape its state differently while they share the events.
+entity_ref snapshot_ref(const entity_type& type, const std::string& version,
+                        const std::string& key);
+
 /// The entity types a node hosts. Filled before the node starts; read-only after.
 class entity_type_registry {
  public:
@@ -109,6 +156,10 @@ class entity_type_registry {
 
   /// All registered types, by name.
   std::vector<const entity_type*> all() const;
+
+  /// Adds `version` to type `type`; throws std::invalid_argument for an
+  /// unknown type or a version name it already has.
+  void add_version(const std::string& type, behaviour_version version);
 
  private:
   std::map<std::string, entity_type> types_;

@@ -68,6 +68,12 @@ void event_sourced_behavior::append(std::vector<new_event> events,
   data.reserve(events.size());
   for (auto& ev : events)
     data.push_back(to_event_data(ev));
+  if (auto* log = ctx_->effects()) {
+    auto list = nlohmann::json::array();
+    for (auto& ev : events)
+      list.push_back({{"type", ev.type}, {"data", ev.data}, {"tags", ev.tags}});
+    log->record("append", {{"stream", stream_}, {"events", std::move(list)}});
+  }
   auto* self = ctx_->self();
   self->request(ctx_->store(), event_store_timeout, append_atom_v, stream_, version_,
                 std::move(data))

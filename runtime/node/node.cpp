@@ -13,7 +13,9 @@
 #include "runtime/entity/entity_host.hpp"
 #include "runtime/entity/projector.hpp"
 #include "runtime/errc.hpp"
+#include "runtime/flags/flag_controller.hpp"
 #include "runtime/node/node_actor.hpp"
+#include "runtime/rollout/rollout_controller.hpp"
 #include "runtime/store/event_store_actor.hpp"
 #include "runtime/store/memory_event_store.hpp"
 #include "runtime/store/sqlite_event_store.hpp"
@@ -26,7 +28,12 @@ node::node(caf::actor_system& sys, const node_config& cfg, entity::entity_type_r
     : sys_(sys),
       cfg_(cfg),
       types_(std::move(types)),
-      router_(std::make_unique<entity::entity_router>(sys, cfg.node_name)) {}
+      router_(std::make_unique<entity::entity_router>(sys, cfg.node_name)) {
+  if (types_.find(rollout::controller_type_name) == nullptr)
+    types_.add(rollout::controller_type(&types_));
+  if (types_.find(flags::controller_type_name) == nullptr)
+    types_.add(flags::controller_type());
+}
 
 node::~node() {
   if (!stopping_)
@@ -101,6 +108,8 @@ caf::error node::start() {
       .receive([](std::string&) {}, [&](caf::error& err) { not_started = std::move(err); });
   if (not_started)
     return not_started;
+  if (auto err = restore_controllers(self))
+    return err;
   node_actor_ = spawn_node_actor(sys_, {cfg_.node_name, router_.get(), names, cfg_.state_interval,
                                         [this] { return current_store(); }});
   if (cfg_.port >= 0) {
@@ -109,6 +118,37 @@ caf::error node::start() {
     if (!bound)
       return std::move(bound.error());
     port_ = *bound;
+  }
+  return caf::none;
+}
+
+caf::error node::restore_controllers(caf::scoped_actor& self) {
+  // The flags controller and, for each type with other versions, its rollout
+  // controller are activated: each loads what it stored into its table
+  // before the node serves.
+  caf::error failed;
+  router_
+      ->request(self.ptr(), entity_ref{flags::controller_type_name, flags::controller_key},
+                std::chrono::seconds(30), flags_atom_v, std::string{"get"}, std::string{})
+      .receive([](std::string&) {},
+               [&](caf::error& err) {
+                 failed = make_error(errc::activation_failed, "flags: " + sys_.render(err));
+               });
+  if (failed)
+    return failed;
+  for (auto* type : types_.all()) {
+    if (type->versions.empty())
+      continue;
+    router_
+        ->request(self.ptr(), entity_ref{rollout::controller_type_name, type->name},
+                  std::chrono::seconds(30), rollout_atom_v, std::string{"status"}, std::string{})
+        .receive([](std::string&) {},
+                 [&](caf::error& err) {
+                   failed = make_error(errc::activation_failed,
+                                       "rollout of " + type->name + ": " + sys_.render(err));
+                 });
+    if (failed)
+      return failed;
   }
   return caf::none;
 }
@@ -151,8 +191,11 @@ namespace {
 
 std::string join(const std::vector<const entity::entity_type*>& types) {
   std::string result;
-  for (auto* t : types)
-    result += (result.empty() ? "" : ", ") + t->name + "@" + std::to_string(t->version);
+  for (auto* t : types) {
+    result += (result.empty() ? "" : ", ") + t->name + "@" + t->version;
+    for (auto& v : t->versions)
+      result += "|" + v.name;
+  }
   return result;
 }
 

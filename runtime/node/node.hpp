@@ -17,6 +17,7 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/expected.hpp>
+#include <caf/scoped_actor.hpp>
 
 #include "runtime/entity/entity_router.hpp"
 #include "runtime/entity/entity_type.hpp"
@@ -83,6 +84,7 @@ class node {
 
  private:
   caf::actor current_store() const;
+  caf::error restore_controllers(caf::scoped_actor& self);
 
   caf::actor_system& sys_;
   const node_config& cfg_;

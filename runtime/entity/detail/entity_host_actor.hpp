@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <caf/event_based_actor.hpp>
@@ -58,6 +59,8 @@ class entity_host_actor : public caf::event_based_actor {
     caf::actor_addr addr;
     activation_record record;
     std::unique_ptr<waiting> queue;
+    /// The behaviour version, and ghost if any, this activation runs.
+    rollout::activation_plan plan;
 
     waiting& wait() {
       if (!queue)
@@ -88,6 +91,24 @@ class entity_host_actor : public caf::event_based_actor {
   void on_loaded(const std::string& key, const stored_state& st);
   void on_load_failed(const std::string& key, const caf::error& err);
 
+  // -- rollouts (entity_host_rollout.cpp) ----------------------------------------
+
+  /// What `key` should run now: the rollout table's plan, limited to the
+  /// versions this node has.
+  rollout::activation_plan plan_for(const std::string& key) const;
+  /// Spawns the live activation of `key` (and, per its plan, a ghost and a
+  /// mirror in front of both); returns the handle the directory publishes.
+  caf::actor spawn_activation(const std::string& key, activation& act,
+                              std::unique_ptr<entity_behavior> behavior);
+  /// The arguments every activation of `ref` shares.
+  activation_args base_args(const entity_ref& ref, std::unique_ptr<entity_behavior> behavior);
+  /// Spawns a sandboxed activation of `version` built from the events alone.
+  caf::actor spawn_sandboxed(const std::string& key, const std::string& version,
+                             std::shared_ptr<rollout::effect_log> log, std::string& why);
+  /// Passivates the active entities whose plan changed (they come back
+  /// with the new one on their next message).
+  void reconsider();
+
   // -- passivation, crashes, stop (entity_host_lifecycle.cpp) --------------------
 
   /// Activity stamps at or before this mark belong to idle entities.
@@ -114,6 +135,12 @@ class entity_host_actor : public caf::event_based_actor {
   std::unordered_map<std::string, supervision::restart_tracker> backoff_;
   /// Keys waiting for `passivate_some`, newest last.
   std::vector<std::string> to_passivate_;
+  /// Active keys whose plan changed: passivated even though busy.
+  std::unordered_set<std::string> switching_;
+  /// The rollout table's generation for this type when last reconsidered.
+  uint64_t rollout_generation_ = 0;
+  /// Shared by the ghosts, which the idle sweep never looks at.
+  activation_record sandboxed_record_;
   /// Passivated activations in the order they were told, with when; the
   /// ones still alive after the grace period are ended by `end_lingering`.
   std::deque<std::pair<caf::actor_clock::time_point, caf::actor_addr>> draining_;
