@@ -227,7 +227,6 @@ class conversation final : public entity::event_sourced_behavior {
 entity::entity_type conversation_type(std::shared_ptr<const services> svc) {
   entity::entity_type result;
   result.name = "conversation";
-  result.version = 1;
   result.factory = [svc](const entity_ref& ref, const entity::stored_state& st) {
     return std::make_unique<conversation>(ref, st, svc);
   };

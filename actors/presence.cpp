@@ -43,7 +43,6 @@ class presence final : public entity::entity_behavior {
 entity::entity_type presence_type() {
   entity::entity_type result;
   result.name = "presence";
-  result.version = 1;
   result.idle_timeout = std::chrono::minutes(2);
   result.factory = [](const entity_ref&, const entity::stored_state& st) {
     return std::make_unique<presence>(st);

@@ -3,9 +3,17 @@
 #include <memory>
 #include <sstream>
 
+#include <sys/stat.h>
+
+#include <fstream>
+#include <random>
+
+#include "gateway/admin/admin_api.hpp"
+#include "gateway/admin/admin_options.hpp"
 #include "gateway/api/site_api.hpp"
 #include "gateway/http_options.hpp"
 #include "gateway/http_server.hpp"
+#include "runtime/errc.hpp"
 
 namespace griddle::gateway {
 
@@ -17,7 +25,60 @@ struct front_state {
   std::shared_ptr<entity_access> access;
   std::unique_ptr<api::site_api> api;
   std::unique_ptr<http_server> server;
+  admin::admin_options admin_opts;
+  std::unique_ptr<admin::admin_api> admin_api;
+  std::unique_ptr<http_server> admin_server;
 };
+
+/// 128 random bits as hex.
+std::string new_token() {
+  std::random_device rd;
+  std::string result;
+  static const char* digits = "0123456789abcdef";
+  for (int i = 0; i < 8; ++i) {
+    auto x = rd();
+    for (int j = 0; j < 4; ++j)
+      result += digits[(x >> (j * 4)) & 0xf];
+  }
+  return result;
+}
+
+/// Opens the admin port; returns its banner line or an error.
+caf::expected<std::string> open_admin(caf::actor_system& sys, node::node& n, front_state& st) {
+  auto& ao = st.admin_opts;
+  auto generated = ao.token.empty();
+  if (generated)
+    ao.token = new_token();
+  if (!ao.token_file.empty()) {
+    std::ofstream out{ao.token_file, std::ios::trunc};
+    out << ao.token << "\n";
+    if (!out)
+      return make_error(errc::invalid_argument, "cannot write --admin-token-file " + ao.token_file);
+    ::chmod(ao.token_file.c_str(), 0600);
+  }
+  http_options opts = st.opts;
+  opts.listen = ao.listen_address();
+  opts.threads = 1;
+  st.admin_api = std::make_unique<admin::admin_api>(sys, n.router(), &n.types(), ao.token);
+  auto* api = st.admin_api.get();
+  st.admin_server =
+      std::make_unique<http_server>(opts, [api](const exchange_ptr& ex) { api->handle(ex); });
+  if (auto err = st.admin_server->start()) {
+    st.admin_server.reset();
+    st.admin_api.reset();
+    return err;
+  }
+  std::string host;
+  uint16_t ignored = 0;
+  opts.split_listen(host, ignored);
+  std::ostringstream line;
+  line << "\n  admin: http://" << host << ":" << st.admin_server->port() << "/admin/v1 (token "
+       << (!ao.token_file.empty() ? "in " + ao.token_file
+           : generated            ? ao.token
+                                  : std::string{"as given"})
+       << "; griddle-admin --url http://" << host << ":" << st.admin_server->port() << ")";
+  return line.str();
+}
 
 std::string banner(const http_options& opts, uint16_t port) {
   std::string host;
@@ -47,16 +108,26 @@ node::application with_http_front(node::application app) {
     if (inner)
       inner(opts);
     st->opts.add_to(opts);
+    st->admin_opts.add_to(opts);
   };
   app.check_options = [st, inner = app.check_options]() -> caf::error {
     if (inner)
       if (auto err = inner())
         return err;
-    return st->opts.validate();
+    if (auto err = st->opts.validate())
+      return err;
+    return st->admin_opts.validate();
   };
   app.open_front = [st](caf::actor_system& sys, node::node& n) -> caf::expected<std::string> {
+    std::string admin_line;
+    if (!st->admin_opts.listen.empty()) {
+      auto opened = open_admin(sys, n, *st);
+      if (!opened)
+        return std::move(opened.error());
+      admin_line = std::move(*opened);
+    }
     if (st->opts.listen.empty())
-      return std::string{};
+      return admin_line;
     st->access = std::make_shared<entity_access>(n.router());
     st->api = std::make_unique<api::site_api>(sys, st->access, st->opts, n.node_actor());
     auto* api = st->api.get();
@@ -67,9 +138,15 @@ node::application with_http_front(node::application app) {
       st->api.reset();
       return err;
     }
-    return banner(st->opts, st->server->port());
+    return banner(st->opts, st->server->port()) + admin_line;
   };
   app.close_front = [st] {
+    if (st->admin_server) {
+      st->admin_server->drain();
+      st->admin_api->stop();
+      st->admin_server.reset();
+      st->admin_api.reset();
+    }
     if (!st->server)
       return;
     st->api->set_ready(false);

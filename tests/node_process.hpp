@@ -108,6 +108,9 @@ class node_process {
 
   pid_t pid() const noexcept { return pid_; }
 
+  /// The port printed in the "admin: http://127.0.0.1:port/" line, or 0.
+  uint16_t admin_port() const { return port_after("admin: http://127.0.0.1:"); }
+
  private:
   uint16_t port_after(const std::string& prefix) const {
     auto pos = output_.find(prefix);

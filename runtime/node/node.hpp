@@ -74,6 +74,9 @@ class node {
   uint16_t port() const noexcept { return port_; }
 
   entity::entity_router& router() noexcept { return *router_; }
+
+  /// The entity types this node hosts (with the controllers it adds).
+  const entity::entity_type_registry& types() const noexcept { return types_; }
   caf::actor node_actor() const { return node_actor_; }
 
   /// The node's store actor (event store and snapshot protocols).

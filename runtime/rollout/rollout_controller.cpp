@@ -60,9 +60,9 @@ class rollout_controller final : public entity::event_sourced_behavior {
     return {
         [this](rollout_atom, const std::string& op,
                const std::string& args) -> caf::result<std::string> {
-          install();
           if (type_ == nullptr || type_->name == controller_type_name)
             return make_error(errc::not_found, "no entity type '" + ctx_->ref().key + "'");
+          install();
           try {
             return run(op, parse_args(args));
           } catch (const bad_argument& e) {
@@ -75,6 +75,8 @@ class rollout_controller final : public entity::event_sourced_behavior {
         },
         [this](guard_tick_atom) -> caf::result<void> {
           ticking_ = false;
+          if (type_ == nullptr)
+            return caf::unit;
           install();
           return tick();
         },
@@ -101,8 +103,13 @@ class rollout_controller final : public entity::event_sourced_behavior {
     if (op == "ramp") {
       if (!args.contains("percent"))
         throw bad_argument{"percent", "required"};
-      return commit_status(
-          {{events::ramped, {{"ramp_bp", parse_percent(args["percent"])}, {"next_at_ms", 0}}}});
+      uint32_t bp = 0;
+      try {
+        bp = parse_percent(args["percent"]);
+      } catch (const std::invalid_argument& e) {
+        throw bad_argument{"percent", e.what()};
+      }
+      return commit_status({{events::ramped, {{"ramp_bp", bp}, {"next_at_ms", 0}}}});
     }
     if (op == "schedule")
       return schedule(args);
