@@ -1,5 +1,8 @@
 #include "gateway/api/site_api.hpp"
 
+#include <algorithm>
+#include <random>
+
 #include <caf/send.hpp>
 
 #include "actors/account_types.hpp"
@@ -22,7 +25,8 @@ site_api::site_api(caf::actor_system& sys, std::shared_ptr<entity_access> access
       timeout_(opts.request_timeout),
       relays_(sys, opts.threads),
       limiter_(opts.rate_limit, opts.rate_burst),
-      hub_(spawn_push_hub(sys, std::move(feed))) {
+      hub_(spawn_push_hub(sys, std::move(feed))),
+      flags_(access_->embedded() ? &access_->router()->flags() : nullptr) {
   if (access_->embedded() && !opts.no_read_views)
     views_ = &access_->router()->views();
   add_routes();
@@ -162,8 +166,15 @@ void site_api::serve_online(const exchange_ptr& ex) {
   if (!taken)
     return;
   auto& [token, q] = *taken;
-  auto respond = [ex, limit = q.limit](const std::vector<actors::online_users>& parts) {
+  // With the "online-roulette" toggle on, the caller sees who is online in
+  // random order.
+  auto respond = [this, ex, limit = q.limit](const std::vector<actors::online_users>& parts,
+                                             const std::string& user) {
     auto merged = actors::merge_online(parts, limit);
+    if (flags_.is_on("online-roulette", user)) {
+      static thread_local std::mt19937_64 rng{std::random_device{}()};
+      std::shuffle(merged.users.begin(), merged.users.end(), rng);
+    }
     ex->respond_json(200, page_body(merged.users, 0));
   };
   // On this thread when the session and every shard have published views.
@@ -179,11 +190,11 @@ void site_api::serve_online(const exchange_ptr& ex) {
     }
     online_reads_.count(parts.size() == shards);
     if (parts.size() == shards) {
-      respond(parts);
+      respond(parts, who.user);
       return;
     }
   }
-  authenticate(ex, std::move(who), [this, ex, shards, respond](self_ptr self, const caller&) {
+  authenticate(ex, std::move(who), [this, ex, shards, respond](self_ptr self, const caller& who) {
     // Ask every shard; answer once all have answered (or the first error).
     struct gathering {
       std::vector<actors::online_users> parts;
@@ -195,10 +206,10 @@ void site_api::serve_online(const exchange_ptr& ex) {
     for (uint32_t i = 0; i < shards; ++i) {
       ask(self, entity_ref{"online", actors::online_shard_key(i)}, caf::get_atom_v)
           .then(
-              [g, respond](actors::online_users& part) {
+              [g, respond, user = who.user](actors::online_users& part) {
                 g->parts.push_back(std::move(part));
                 if (--g->pending == 0 && !g->failed)
-                  respond(g->parts);
+                  respond(g->parts, user);
               },
               [ex, g](caf::error& err) {
                 if (!g->failed) {

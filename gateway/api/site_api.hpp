@@ -25,6 +25,7 @@
 #include "actors/session_view.hpp"
 #include "gateway/api/request_codec.hpp"
 #include "gateway/api/response_codec.hpp"
+#include "gateway/api/site_flags.hpp"
 #include "gateway/exchange.hpp"
 #include "gateway/http_options.hpp"
 #include "gateway/rate_limiter.hpp"
@@ -160,15 +161,41 @@ class site_api {
       page_reads_.count(view != nullptr);
       if (view) {
         auto r = view->page_range(q.cursor, q.limit);
-        ex->respond_json(200, page_body(r, r.next_cursor));
+        answer_page<Page>(ex, r, r.next_cursor, who.user);
         return;
       }
     }
     authenticate(ex, std::move(who), [this, ex, type, q = q](self_ptr self, const caller& who) {
       ask(self, entity_ref{type, who.user}, caf::get_atom_v, q.cursor, q.limit)
-          .then([ex](Page& pg) { ex->respond_json(200, page_body(pg.items, pg.next_cursor)); },
+          .then([this, ex, user = who.user](
+                    Page& pg) { answer_page<Page>(ex, pg.items, pg.next_cursor, user); },
                 [ex](caf::error& err) { fail(ex, err); });
     });
+  }
+
+  /// Answers a page of `user`'s own list; a feed page is ranked by the
+  /// user's arm of the "feed-ranking" experiment (site_flags.hpp).
+  template <class Page, class Range>
+  void answer_page(const exchange_ptr& ex, const Range& items, uint64_t next_cursor,
+                   const std::string& user) {
+    if constexpr (std::is_same_v<Page, actors::feed_page>) {
+      auto arm = flags_.expose("feed-ranking", user);
+      if (!arm.empty()) {
+        std::string body;
+        if (arm == "matched_first") {
+          std::vector<actors::feed_item> ranked(items.begin(), items.end());
+          std::stable_partition(ranked.begin(), ranked.end(),
+                                [](const actors::feed_item& x) { return x.kind == "matched"; });
+          body = page_body(ranked, next_cursor);
+        } else {
+          body = page_body(items, next_cursor);
+        }
+        flags_.answered("feed-ranking", arm, exchange::clock::now() - ex->started(), false);
+        ex->respond_json(200, std::move(body));
+        return;
+      }
+    }
+    ex->respond_json(200, page_body(items, next_cursor));
   }
 
   caf::actor_system& sys_;
@@ -184,6 +211,7 @@ class site_api {
   view_reads session_reads_ = view_reads_of("session");
   view_reads page_reads_ = view_reads_of("page");
   view_reads online_reads_ = view_reads_of("online");
+  site_flags flags_;
   std::atomic<bool> ready_{true};
 };
 
