@@ -152,10 +152,35 @@ rollout::comparison_rules feed_comparison() {
   return rules;
 }
 
+void feed_pages_agree(nlohmann::json& stable, nlohmann::json& candidate) {
+  // The stable page's oldest cursor bounds what both pages cover: folding
+  // lets feed@2's page reach further back.
+  uint64_t cutoff = 0;
+  auto items = stable.find("items");
+  auto more = stable.value("next_cursor", uint64_t{0}) != 0;
+  if (more && items != stable.end() && items->is_array())
+    for (auto& x : *items)
+      if (x.contains("cursor") && x["cursor"].is_number_unsigned())
+        cutoff = cutoff == 0 ? x["cursor"].get<uint64_t>()
+                             : std::min(cutoff, x["cursor"].get<uint64_t>());
+  auto within = [cutoff](const nlohmann::json& page) {
+    auto kept = nlohmann::json::array();
+    auto i = page.find("items");
+    if (i != page.end() && i->is_array())
+      for (auto& x : *i)
+        if (!x.contains("cursor") || !x["cursor"].is_number_unsigned() ||
+            x["cursor"].get<uint64_t>() >= cutoff)
+          kept.push_back(x);
+    return feed_page_meaning(nlohmann::json{{"items", std::move(kept)}});
+  };
+  stable = within(stable);
+  candidate = within(candidate);
+}
+
 void add_feed_versions(entity::entity_type_registry& registry, bool faulty) {
-  registry.add_version("feed", {"2", feed_v2_type().factory, feed_page_meaning});
+  registry.add_version("feed", {"2", feed_v2_type().factory, feed_pages_agree});
   if (faulty)
-    registry.add_version("feed", {"2-faulty", feed_v2_faulty_type().factory, feed_page_meaning});
+    registry.add_version("feed", {"2-faulty", feed_v2_faulty_type().factory, feed_pages_agree});
 }
 
 }  // namespace griddle::actors

@@ -110,6 +110,12 @@ nlohmann::json feed_page_to_json(const feed_page& page);
 /// Fits `entity::behaviour_version::meaning`.
 nlohmann::json feed_page_meaning(const nlohmann::json& page_json);
 
+/// What a first page of feed@1 (`stable`) and of feed@2 (`candidate`) must
+/// agree on, rewriting both in place: the `feed_page_meaning` of the items
+/// in the cursor range the stable page covers (all of it when the stable
+/// page holds the whole feed). Fits `entity::behaviour_version::agree`.
+void feed_pages_agree(nlohmann::json& stable, nlohmann::json& candidate);
+
 /// How feed replies are compared in a rollout: pages as `feed_page_to_json`.
 rollout::comparison_rules feed_comparison();
 

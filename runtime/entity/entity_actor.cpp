@@ -140,7 +140,7 @@ void entity_actor::persist() {
 }
 
 view_board* entity_actor::views() {
-  return args_.publish_views && !args_.sandboxed ? &args_.router->views() : nullptr;
+  return args_.sandboxed ? nullptr : &args_.router->views();
 }
 
 caf::behavior entity_actor::make_behavior() {

@@ -47,8 +47,6 @@ struct activation_args {
   /// A ghost or stable copy: writes nothing, publishes nothing, and its
   /// store and router capture what it sends (sandbox_store.hpp).
   bool sandboxed = false;
-  /// Whether the activation may publish views (not while mirrored).
-  bool publish_views = true;
   /// Set while a mirror compares this activation's effects.
   std::shared_ptr<rollout::effect_log> effects;
   /// Set during a ramp: each handled message is counted for the guard, on

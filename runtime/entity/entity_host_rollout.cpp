@@ -57,7 +57,8 @@ caf::actor entity_host_actor::spawn_activation(const std::string& key, activatio
   m.stats = plan.stats;
   m.live_effects = std::make_shared<rollout::effect_log>();
   args.effects = m.live_effects;
-  args.publish_views = false;  // every read must reach the mirror
+  // Reads answered from a published view never reach the activation, so
+  // they are not mirrored; the first read after every change is.
   m.live = system().spawn<entity_actor>(std::move(args));
   m.ghost_effects = std::make_shared<rollout::effect_log>();
   m.ghost = spawn_sandboxed(key, plan.ghost, m.ghost_effects, m.ghost_failure);

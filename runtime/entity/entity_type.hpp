@@ -52,7 +52,7 @@ class entity_context {
   virtual void persist() = 0;
 
   /// The board this activation publishes views on, or null when it must not
-  /// publish (a ghost, or a mirrored activation whose reads must reach it).
+  /// publish (a ghost).
   virtual view_board* views() = 0;
 
   /// Where effects are recorded for comparison (runtime/rollout), or null
@@ -101,10 +101,10 @@ struct behaviour_version {
   /// E.g. "2"; the type's versions are named `type@name` ("feed@2").
   std::string name;
   entity_factory factory;
-  /// Maps a described reply to what this version must agree on with the
-  /// stable one, for a version that changes replies on purpose (unset: the
-  /// whole reply must be equal).
-  std::function<nlohmann::json(const nlohmann::json&)> meaning;
+  /// For a version that changes replies on purpose: rewrites the stable
+  /// version's described reply and this one's, in place, to what the two
+  /// must agree on (unset: the whole replies must be equal).
+  rollout::agree_fn agree;
 };
 
 /// The registration of one entity type.

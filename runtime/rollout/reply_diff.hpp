@@ -26,6 +26,10 @@ struct comparison_rules {
   std::vector<std::string> ignore_fields;
 };
 
+/// Rewrites two described replies, in place, to what they must agree on,
+/// e.g. for a version that changes replies on purpose.
+using agree_fn = std::function<void(nlohmann::json& stable, nlohmann::json& candidate)>;
+
 /// `rules.describe(msg)`, or the fallback: null for an empty reply,
 /// {"error": "..."} for an error, else the message as text.
 nlohmann::json describe_reply(const comparison_rules& rules, const caf::message& msg);

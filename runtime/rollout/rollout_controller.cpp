@@ -89,7 +89,9 @@ class rollout_controller final : public entity::event_sourced_behavior {
       return status().dump();
     if (op == "mismatches")
       return nlohmann::json{{"type", type_->name},
-                            {"samples", stats_ ? stats_->samples() : nlohmann::json::array()}}
+                            {"samples", stats_        ? stats_->samples()
+                                        : last_stats_ ? last_stats_->samples()
+                                                      : nlohmann::json::array()}}
           .dump();
     if (op == "start")
       return start(args);
@@ -215,11 +217,13 @@ class rollout_controller final : public entity::event_sourced_behavior {
     if (dirty_) {
       dirty_ = false;
       if (state_.phase == phase::none) {
+        if (stats_)
+          last_stats_ = std::move(stats_);
         stats_ = nullptr;
       } else if (!stats_ || stats_->rollout_id() != state_.rollout_id) {
         auto* v = entity::find_version(*type_, state_.candidate);
         stats_ = std::make_shared<rollout_stats>(type_->name, state_.rollout_id, type_->comparison,
-                                                 v != nullptr ? v->meaning : meaning_fn{});
+                                                 v != nullptr ? v->agree : agree_fn{});
       }
       auto& router = ctx_->router();
       router.rollouts().set(type_->name, state_, stats_);
@@ -243,8 +247,11 @@ class rollout_controller final : public entity::event_sourced_behavior {
     for (auto& v : type_->versions)
       versions.push_back(v.name);
     doc["versions"] = versions;
+    auto window_ms = int64_t{state_.guard.window_s} * 1000;
     if (stats_)
-      doc["stats"] = stats_->to_json(unix_ms(), int64_t{state_.guard.window_s} * 1000);
+      doc["stats"] = stats_->to_json(unix_ms(), window_ms);
+    else if (last_stats_)
+      doc["last_stats"] = last_stats_->to_json(unix_ms(), window_ms);
     return doc;
   }
 
@@ -253,6 +260,9 @@ class rollout_controller final : public entity::event_sourced_behavior {
   entity::entity_context* ctx_ = nullptr;
   rollout_state state_;
   std::shared_ptr<rollout_stats> stats_;
+  /// The statistics of the rollout that ended last, kept for operators
+  /// (until the next one starts or the controller passivates).
+  std::shared_ptr<rollout_stats> last_stats_;
   bool dirty_ = true;
   bool ticking_ = false;
 };

@@ -19,11 +19,11 @@ nlohmann::json side_json(const event_window::summary& s) {
 }  // namespace
 
 rollout_stats::rollout_stats(std::string type, uint64_t rollout_id, comparison_rules rules,
-                             meaning_fn meaning)
+                             agree_fn agree)
     : type_(std::move(type)),
       rollout_id_(rollout_id),
       rules_(std::move(rules)),
-      meaning_(std::move(meaning)) {
+      agree_(std::move(agree)) {
   auto& reg = metrics::registry::global();
   metrics::labels labels{{"type", type_}};
   mirrored_total_ = &reg.counter("griddle_rollout_mirrored_total", labels);
@@ -44,22 +44,28 @@ bool rollout_stats::compare(const exchange& x, int64_t now_ms) {
   auto prepare = [this](const nlohmann::json& reply, const nlohmann::json& effects) {
     nlohmann::json doc{{"reply", reply}, {"effects", effects}};
     strip_fields(doc, rules_.ignore_fields);
-    if (meaning_ && !is_error(doc["reply"]))
-      doc["reply"] = meaning_(doc["reply"]);
     return doc;
   };
-  auto live = prepare(x.live_reply, x.live_effects);
+  // Both sides in the terms they must agree on (a copy of the live side per pair).
+  auto agree = [this](nlohmann::json live, nlohmann::json& other) {
+    if (agree_ && !is_error(live["reply"]) && !is_error(other["reply"]))
+      agree_(live["reply"], other["reply"]);
+    return live;
+  };
   auto failed = !x.ghost_failure.empty();
   auto ghost = failed ? nlohmann::json{{"failure", x.ghost_failure}}
                       : prepare(x.ghost_reply, x.ghost_effects);
+  auto live = failed ? prepare(x.live_reply, x.live_effects)
+                     : agree(prepare(x.live_reply, x.live_effects), ghost);
   std::vector<difference> real;
   bool suppressed = false;
   {
     std::lock_guard<std::mutex> guard{mtx_};
     if (x.noise_reply) {
       auto noise = prepare(*x.noise_reply, x.noise_effects);
-      for (auto& d : diff(live, noise))
-        noisy_paths_.insert(normalized(d.path, live));
+      auto base = agree(prepare(x.live_reply, x.live_effects), noise);
+      for (auto& d : diff(base, noise))
+        noisy_paths_.insert(normalized(d.path, base));
     }
     if (failed) {
       real.push_back({"", live, ghost});

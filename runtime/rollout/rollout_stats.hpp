@@ -47,16 +47,13 @@ struct exchange {
   int64_t ghost_ns = 0;
 };
 
-/// Maps a described reply to what two versions must agree on.
-using meaning_fn = std::function<nlohmann::json(const nlohmann::json&)>;
-
 class rollout_stats {
  public:
   /// Mismatch samples kept, newest last, and the least time between two.
   static constexpr size_t sample_limit = 20;
   static constexpr int64_t sample_gap_ms = 200;
 
-  rollout_stats(std::string type, uint64_t rollout_id, comparison_rules rules, meaning_fn meaning);
+  rollout_stats(std::string type, uint64_t rollout_id, comparison_rules rules, agree_fn agree);
 
   const std::string& type() const noexcept { return type_; }
   uint64_t rollout_id() const noexcept { return rollout_id_; }
@@ -97,7 +94,7 @@ class rollout_stats {
   std::string type_;
   uint64_t rollout_id_;
   comparison_rules rules_;
-  meaning_fn meaning_;
+  agree_fn agree_;
 
   std::atomic<uint64_t> mirrored_{0};
   std::atomic<uint64_t> compared_{0};

@@ -296,3 +296,20 @@ CAF_TEST(the registrations are feed version 2 with feed v1 subscriptions) {
     CAF_CHECK(static_cast<bool>(type.factory));
   }
 }
+
+CAF_TEST(short first pages of both versions agree on the range they share) {
+  auto history = match_then_visits();
+  auto v1 = fold_events(feed_state{"1"}, history);
+  auto v2 = fold_events(feed_state_v2{"1"}, history);
+  auto bad = fold_events(feed_state_v2_faulty{"1"}, history);
+  for (uint32_t limit = 1; limit <= 10; ++limit) {
+    auto stable = feed_page_to_json(v1.page(0, limit));
+    auto candidate = feed_page_to_json(v2.page(0, limit));
+    feed_pages_agree(stable, candidate);
+    CAF_CHECK_EQUAL(stable, candidate);
+  }
+  auto stable = feed_page_to_json(v1.page(0, 100));
+  auto candidate = feed_page_to_json(bad.page(0, 100));
+  feed_pages_agree(stable, candidate);
+  CAF_CHECK_NOT_EQUAL(stable, candidate);
+}
