@@ -153,6 +153,9 @@ rollout::comparison_rules feed_comparison() {
 }
 
 void feed_pages_agree(nlohmann::json& stable, nlohmann::json& candidate) {
+  // Only feed pages (not, e.g., the empty replies to event deliveries).
+  if (!stable.is_object() || !candidate.is_object())
+    return;
   // The stable page's oldest cursor bounds what both pages cover: folding
   // lets feed@2's page reach further back.
   uint64_t cutoff = 0;

@@ -165,7 +165,9 @@ class ghost_mirror : public caf::event_based_actor {
         p.x.live_ns = ns;
         p.x.live_reply = describe_reply(rules, reply);
         p.x.live_effects = args_.live_effects->take(seq);
-        if (p.rp.pending()) {
+        // Only requests are answered: a plain send's promise would send the
+        // reply to its sender as a message of its own.
+        if (p.rp.pending() && !p.rp.async()) {
           if (reply.match_elements<caf::error>())
             p.rp.deliver(reply.get_as<caf::error>(0));
           else
@@ -194,8 +196,15 @@ class ghost_mirror : public caf::event_based_actor {
     }
     if (--p.missing > 0)
       return;
-    if (!ending_)
-      args_.stats->compare(p.x, unix_ms());
+    if (!ending_) {
+      try {
+        args_.stats->compare(p.x, unix_ms());
+      } catch (const std::exception& e) {
+        // A comparison that cannot be made says nothing about the versions;
+        // the mirror, and with it the live activation, must not end over it.
+        args_.stats->comparison_failed(e.what());
+      }
+    }
     pending_.erase(i);
   }
 

@@ -40,6 +40,12 @@ void rollout_stats::mirrored() noexcept {
   mirrored_total_->inc();
 }
 
+void rollout_stats::comparison_failed(std::string why) {
+  comparison_failures_.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard<std::mutex> guard{mtx_};
+  last_comparison_failure_ = std::move(why);
+}
+
 bool rollout_stats::compare(const exchange& x, int64_t now_ms) {
   auto prepare = [this](const nlohmann::json& reply, const nlohmann::json& effects) {
     nlohmann::json doc{{"reply", reply}, {"effects", effects}};
@@ -168,6 +174,9 @@ nlohmann::json rollout_stats::to_json(int64_t now_ms, int64_t window_ms) const {
                        {"candidate", side_json(candidate_side(now_ms, window_ms))}}}};
   std::lock_guard<std::mutex> guard{mtx_};
   doc["mismatches_by_message"] = mismatches_by_kind_;
+  doc["comparison_failures"] = comparison_failures_.load();
+  if (!last_comparison_failure_.empty())
+    doc["last_comparison_failure"] = last_comparison_failure_;
   doc["noisy_fields"] = noisy_paths_;
   return doc;
 }

@@ -68,6 +68,10 @@ class rollout_stats {
   /// A message the mirror handed to the ghost.
   void mirrored() noexcept;
 
+  /// An exchange that could not be compared (e.g. a rule threw on a reply
+  /// it did not expect); counted, the last reason kept.
+  void comparison_failed(std::string why);
+
   // -- ramp phase ------------------------------------------------------------------
 
   /// One message handled by a live activation of the stable (`candidate`
@@ -101,6 +105,8 @@ class rollout_stats {
   std::atomic<uint64_t> mismatched_{0};
   std::atomic<uint64_t> noise_suppressed_{0};
   std::atomic<uint64_t> ghost_failures_{0};
+  std::atomic<uint64_t> comparison_failures_{0};
+  std::string last_comparison_failure_;
 
   mutable std::mutex mtx_;
   std::map<std::string, uint64_t> mismatches_by_kind_;
