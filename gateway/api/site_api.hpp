@@ -22,6 +22,7 @@
 #include <caf/event_based_actor.hpp>
 
 #include "actors/credentials.hpp"
+#include "actors/feed_v2.hpp"
 #include "actors/session_view.hpp"
 #include "gateway/api/request_codec.hpp"
 #include "gateway/api/response_codec.hpp"
@@ -158,12 +159,22 @@ class site_api {
     auto who = caller_of(std::move(token));
     if (!who.user.empty()) {
       auto view = views_->read<View>(type, who.user);
-      page_reads_.count(view != nullptr);
       if (view) {
+        page_reads_.count(true);
         auto r = view->page_range(q.cursor, q.limit);
         answer_page<Page>(ex, r, r.next_cursor, who.user);
         return;
       }
+      if constexpr (std::is_same_v<Page, actors::feed_page>) {
+        // A feed on behaviour version 2 (a rollout) publishes its own view.
+        if (auto v2 = views_->read<actors::feed_view_v2>(type, who.user)) {
+          page_reads_.count(true);
+          auto pg = v2->page(q.cursor, q.limit);
+          answer_page<Page>(ex, pg.items, pg.next_cursor, who.user);
+          return;
+        }
+      }
+      page_reads_.count(false);
     }
     authenticate(ex, std::move(who), [this, ex, type, q = q](self_ptr self, const caller& who) {
       ask(self, entity_ref{type, who.user}, caf::get_atom_v, q.cursor, q.limit)
