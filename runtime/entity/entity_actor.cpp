@@ -6,6 +6,7 @@
 
 #include "runtime/entity/entity_router.hpp"
 #include "runtime/errc.hpp"
+#include "runtime/store/event_store.hpp"
 #include "runtime/type_ids.hpp"
 
 namespace griddle::entity {
@@ -30,12 +31,6 @@ class error_spy : public caf::detail::invoke_result_visitor {
  private:
   caf::detail::invoke_result_visitor& next_;
 };
-
-int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -80,8 +75,10 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
     }
     auto& clock = owner_->clock();
     auto start = clock.now();
+    // Results are inspected only while a ramp counts this activation's errors.
     error_spy spy{f};
-    auto result = app_.as_behavior_impl()->invoke(spy, xs);
+    auto& app = app_.as_behavior_impl();
+    auto result = owner_->args_.tally ? app->invoke(spy, xs) : app->invoke(f, xs);
     if (result != caf::match_case::no_match) {
       auto& args = owner_->args_;
       if (args.behavior)
@@ -92,7 +89,7 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
       if (args.latency != nullptr)
         args.latency->record(ns);
       if (args.tally)
-        args.tally->handled(args.candidate, unix_ms(), ns.count(), spy.failed);
+        args.tally->handled(args.candidate, store::unix_now_ms(), ns.count(), spy.failed);
     }
     return result;
   }

@@ -8,6 +8,7 @@
 
 #include "runtime/errc.hpp"
 #include "runtime/rollout/reply_catcher.hpp"
+#include "runtime/store/event_store.hpp"
 #include "runtime/type_ids.hpp"
 
 namespace griddle::rollout {
@@ -17,12 +18,6 @@ namespace {
 /// Generous: the original sender has its own time-out; this one only keeps
 /// a lost live reply from pinning a comparison forever.
 constexpr caf::timespan live_timeout = std::chrono::minutes(1);
-
-int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string kind_of(const caf::message& msg) {
   if (msg.empty())
@@ -198,7 +193,7 @@ class ghost_mirror : public caf::event_based_actor {
       return;
     if (!ending_) {
       try {
-        args_.stats->compare(p.x, unix_ms());
+        args_.stats->compare(p.x, store::unix_now_ms());
       } catch (const std::exception& e) {
         // A comparison that cannot be made says nothing about the versions;
         // the mirror, and with it the live activation, must not end over it.

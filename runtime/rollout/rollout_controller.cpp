@@ -6,6 +6,7 @@
 #include "runtime/entity/event_sourced.hpp"
 #include "runtime/errc.hpp"
 #include "runtime/rollout/guard.hpp"
+#include "runtime/store/event_store.hpp"
 #include "runtime/type_ids.hpp"
 
 namespace griddle::rollout {
@@ -13,12 +14,6 @@ namespace griddle::rollout {
 namespace {
 
 using entity::new_event;
-
-int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 /// A bad argument: answered as validation_failed naming the field.
 struct bad_argument {
@@ -156,7 +151,7 @@ class rollout_controller final : public entity::event_sourced_behavior {
     auto hold = args.value("hold_s", 60);
     if (hold < 1 || hold > 86'400)
       throw bad_argument{"hold_s", "expected 1 to 86400 seconds"};
-    auto next_at = unix_ms() + int64_t{hold} * 1000;
+    auto next_at = store::unix_now_ms() + int64_t{hold} * 1000;
     return commit_status(
         {{events::scheduled,
           {{"steps_bp", bp},
@@ -180,7 +175,7 @@ class rollout_controller final : public entity::event_sourced_behavior {
   caf::result<void> tick() {
     if (state_.phase == phase::none || !stats_)
       return caf::unit;
-    auto now = unix_ms();
+    auto now = store::unix_now_ms();
     if (auto why = check_guard(state_, *stats_, now)) {
       append({{events::rolled_back, {{"reason", "by the guard: " + *why}}, {}, 1}},
              [this](const caf::error&) { install(); });
@@ -249,9 +244,9 @@ class rollout_controller final : public entity::event_sourced_behavior {
     doc["versions"] = versions;
     auto window_ms = int64_t{state_.guard.window_s} * 1000;
     if (stats_)
-      doc["stats"] = stats_->to_json(unix_ms(), window_ms);
+      doc["stats"] = stats_->to_json(store::unix_now_ms(), window_ms);
     else if (last_stats_)
-      doc["last_stats"] = last_stats_->to_json(unix_ms(), window_ms);
+      doc["last_stats"] = last_stats_->to_json(store::unix_now_ms(), window_ms);
     return doc;
   }
 
