@@ -115,13 +115,25 @@ void feed_state::from_json(const nlohmann::json& doc) {
   liked_by_ = doc.at("liked_by").get<std::set<std::string>>();
 }
 
+void put_matches_first(feed_page& page) {
+  std::stable_partition(page.items.begin(), page.items.end(),
+                        [](const feed_item& x) { return x.kind == "matched"; });
+}
+
+void rank_feed_page(feed_page& page, std::string_view arm) {
+  if (arm == matched_first_arm)
+    put_matches_first(page);
+}
+
 entity::entity_type feed_type() {
   return make_state_projection<feed_state>(
       "feed", [](const entity_ref& ref) { return feed_state{ref.key}; },
-      [](const feed_state& state, entity::entity_context&) -> caf::behavior {
+      [](const feed_state& state, entity::entity_context& ctx) -> caf::behavior {
         return {
-            [&state](caf::get_atom, uint64_t before, uint32_t limit) {
-              return state.page(before, limit);
+            [&state, &ctx](caf::get_atom, uint64_t before, uint32_t limit) {
+              auto page = state.page(before, limit);
+              rank_feed_page(page, ctx.arm_of(feed_ranking_experiment));
+              return page;
             },
         };
       },

@@ -22,6 +22,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -84,5 +85,18 @@ class feed_state {
 
 /// The registration of the `feed` projection type.
 entity::entity_type feed_type();
+
+/// The experiment on feed ranking and its arm that puts mutual likes first
+/// (the other arms keep newest first). The gateway assigns the arm and sends
+/// it with each feed request (runtime/entity/request_arms.hpp).
+constexpr const char* feed_ranking_experiment = "feed-ranking";
+constexpr std::string_view matched_first_arm = "matched_first";
+
+/// Moves the "matched" items of `page` to its front, keeping both groups' order.
+void put_matches_first(feed_page& page);
+
+/// Ranks `page` for `arm` of the feed-ranking experiment: matched first for
+/// `matched_first_arm`, unchanged otherwise.
+void rank_feed_page(feed_page& page, std::string_view arm);
 
 }  // namespace griddle::actors

@@ -24,21 +24,17 @@ bool folds_visit_and_match(const feed_item& x, const std::string& visitor) {
   return (x.kind == "visited" || x.kind == "matched") && x.user_id == visitor;
 }
 
-/// Moves the "matched" items of `page` to its front, keeping both groups' order.
-void put_matches_first(feed_page& page) {
-  std::stable_partition(page.items.begin(), page.items.end(),
-                        [](const feed_item& x) { return x.kind == "matched"; });
-}
-
 /// The registration of `feed` version 2 running `State`.
 template <class State>
 entity::entity_type feed_v2_type_of() {
   auto type = make_state_projection<State>(
       "feed", [](const entity_ref& ref) { return State{ref.key}; },
-      [](const State& state, entity::entity_context&) -> caf::behavior {
+      [](const State& state, entity::entity_context& ctx) -> caf::behavior {
         return {
-            [&state](caf::get_atom, uint64_t before, uint32_t limit) {
-              return state.page(before, limit);
+            [&state, &ctx](caf::get_atom, uint64_t before, uint32_t limit) {
+              auto page = state.page(before, limit);
+              rank_feed_page(page, ctx.arm_of(feed_ranking_experiment));
+              return page;
             },
         };
       },

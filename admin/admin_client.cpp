@@ -2,6 +2,7 @@
 // until the one deadline: blocking Asio calls cannot time out.
 #include "admin/admin_client.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include <boost/asio/connect.hpp>
@@ -21,8 +22,10 @@ using boost::system::error_code;
 
 class timed_exchange {
  public:
-  explicit timed_exchange(std::chrono::milliseconds timeout)
-      : timeout_(timeout), deadline_(std::chrono::steady_clock::now() + timeout) {}
+  timed_exchange(std::chrono::milliseconds timeout, const std::function<bool()>& cancelled)
+      : timeout_(timeout),
+        deadline_(std::chrono::steady_clock::now() + timeout),
+        cancelled_(cancelled) {}
 
   http_response run(const endpoint& to, const http::request<http::string_body>& request) {
     error_code ec;
@@ -45,15 +48,27 @@ class timed_exchange {
   }
 
  private:
-  /// Runs the pending operation; throws when it failed or the deadline passed.
+  /// Runs the pending operation; throws when it failed, the deadline passed
+  /// or the cancel check said stop.
   void wait(const error_code& ec) {
     io_.restart();
-    io_.run_until(deadline_);
+    bool cancelled = false;
+    if (cancelled_) {
+      // In slices, so a cancel is noticed within one.
+      constexpr auto slice = std::chrono::milliseconds{50};
+      while (!io_.stopped() && std::chrono::steady_clock::now() < deadline_ &&
+             !(cancelled = cancelled_()))
+        io_.run_until(std::min(deadline_, std::chrono::steady_clock::now() + slice));
+    } else {
+      io_.run_until(deadline_);
+    }
     if (!io_.stopped()) {
       resolver_.cancel();
       error_code ignored;
       socket_.close(ignored);
       io_.run();
+      if (cancelled)
+        throw request_cancelled{};
       auto seconds = std::chrono::duration<double>(timeout_).count();
       std::ostringstream why;
       why << "no answer within " << seconds << " s";
@@ -65,6 +80,7 @@ class timed_exchange {
 
   std::chrono::milliseconds timeout_;
   std::chrono::steady_clock::time_point deadline_;
+  const std::function<bool()>& cancelled_;
   asio::io_context io_;
   tcp::resolver resolver_{io_};
   tcp::socket socket_{io_};
@@ -80,7 +96,8 @@ http::verb verb_of(const std::string& method) {
 }  // namespace
 
 http_response send_request(const endpoint& to, const std::string& token,
-                           const http_request& request, std::chrono::milliseconds timeout) {
+                           const http_request& request, std::chrono::milliseconds timeout,
+                           const std::function<bool()>& cancelled) {
   http::request<http::string_body> message{verb_of(request.method), request.target, 11};
   message.set(http::field::host, to.host_header);
   message.set(http::field::user_agent, "griddle-admin");
@@ -88,12 +105,14 @@ http_response send_request(const endpoint& to, const std::string& token,
   message.set(http::field::connection, "close");
   if (!token.empty())
     message.set(http::field::authorization, "Bearer " + token);
+  for (const auto& [name, value] : request.headers)
+    message.set(name, value);
   if (request.body) {
     message.set(http::field::content_type, "application/json");
     message.body() = request.body->dump();
   }
   message.prepare_payload();
-  return timed_exchange{timeout}.run(to, message);
+  return timed_exchange{request.timeout.value_or(timeout), cancelled}.run(to, message);
 }
 
 }  // namespace griddle::admin

@@ -1,10 +1,14 @@
 // What griddle-admin and a node's admin API exchange: one request (method,
-// target, optional JSON body) and its answer (status, body text). Plain
-// values shared by the command parser, the HTTP client and the tests.
+// target, optional JSON body, extra headers, optional time-out) and its
+// answer (status, body text). Plain values shared by the command parser, the
+// HTTP client and the tests.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +21,11 @@ struct http_request {
   std::string target;
   /// Sent as application/json; none for GET and DELETE.
   std::optional<nlohmann::json> body;
+  /// Sent besides the client's own (Host, Authorization, ...): name, value.
+  std::vector<std::pair<std::string, std::string>> headers = {};
+  /// The whole exchange's time-out; none: the client's default (10 s). For
+  /// requests the server answers late on purpose (`trace`).
+  std::optional<std::chrono::milliseconds> timeout = std::nullopt;
 };
 
 struct http_response {

@@ -2,6 +2,7 @@
 #include "admin/commands.hpp"
 
 #include <sstream>
+#include <string>
 
 #include "admin/detail/command_parsers.hpp"
 #include "admin/usage_error.hpp"
@@ -21,6 +22,8 @@ struct command_entry {
   std::vector<std::string> valued;
   std::vector<std::string> switches;
   parser parse;
+  /// Read-only: `watch` may repeat it.
+  bool watchable = false;
 };
 
 const std::vector<command_entry>& command_table() {
@@ -32,7 +35,8 @@ const std::vector<command_entry>& command_table() {
        "show one rollout, or all",
        {},
        {},
-       parse_rollout_status},
+       parse_rollout_status,
+       true},
       {"rollout",
        "ghost",
        "rollout ghost TYPE VERSION [--mirror PERCENT] [--no-noise-floor]",
@@ -130,6 +134,70 @@ const std::vector<command_entry>& command_table() {
        {},
        parse_experiment_results},
       {"flags", "", "flags", "show toggles and experiments", {}, {}, parse_flags},
+      {"nodes", "", "nodes", "show the nodes and their load", {}, {}, parse_nodes, true},
+      {"types",
+       "",
+       "types",
+       "show the entity types: versions, rollout phase, activity",
+       {},
+       {},
+       parse_types,
+       true},
+      {"actors",
+       "",
+       "actors TYPE [--top mailbox|latency|messages] [--limit N]",
+       "show a type's busiest active actors (default: the top 20 by messages)",
+       {"--top", "--limit"},
+       {},
+       parse_actors,
+       true},
+      {"inspect",
+       "",
+       "inspect TYPE KEY [--activate]",
+       "show one actor: state, mailbox, last messages (--activate loads it)",
+       {},
+       {"--activate"},
+       parse_inspect,
+       true},
+      {"trace",
+       "",
+       "trace TYPE KEY [--count N] [--seconds S]",
+       "show an actor's next N messages (default 20, at most 1000), waiting at most S "
+       "seconds (default 10, at most 60)",
+       {"--count", "--seconds"},
+       {},
+       parse_trace},
+      {"passivate",
+       "",
+       "passivate TYPE KEY",
+       "stop an active actor; the next message activates it again",
+       {},
+       {},
+       parse_passivate},
+      {"supervisors",
+       "",
+       "supervisors",
+       "show the supervision tree with restart counts",
+       {},
+       {},
+       parse_supervisors,
+       true},
+      {"metrics",
+       "",
+       "metrics [PATTERN]",
+       "show the metrics whose names match PATTERN, one line per sample",
+       {},
+       {},
+       parse_metrics,
+       true},
+      {"watch",
+       "",
+       "watch COMMAND... [--interval S] [--count N]",
+       "repeat a read-only command (nodes, types, actors, inspect, metrics, supervisors, "
+       "rollout status) every S seconds (default 1), N times (default: until interrupted)",
+       {"--interval", "--count"},
+       {},
+       nullptr},
       {"help", "", "help", "show this list", {}, {}, nullptr},
   };
   return table;
@@ -143,9 +211,8 @@ std::string verbs_of(const std::string& group) {
   return verbs;
 }
 
-}  // namespace
-
-command parse_command(const std::vector<std::string>& words) {
+/// The table entry `words` name; throws usage_error for none.
+const command_entry& entry_of(const std::vector<std::string>& words) {
   if (words.empty())
     throw usage_error("no command given; 'help' lists them");
   const auto& group = words[0];
@@ -154,18 +221,8 @@ command parse_command(const std::vector<std::string>& words) {
     if (group != entry.group)
       continue;
     known_group = true;
-    bool single = *entry.verb == '\0';
-    if (!single && (words.size() < 2 || words[1] != entry.verb))
-      continue;
-    auto first = words.begin() + (single ? 1 : 2);
-    argument_list args{{first, words.end()}, entry.valued, entry.switches, entry.usage};
-    if (entry.parse == nullptr) {
-      args.at_most(0);
-      command help;
-      help.help = true;
-      return help;
-    }
-    return entry.parse(args);
+    if (*entry.verb == '\0' || (words.size() >= 2 && words[1] == entry.verb))
+      return entry;
   }
   if (!known_group)
     throw usage_error("unknown command '" + group + "'; 'help' lists them");
@@ -173,6 +230,66 @@ command parse_command(const std::vector<std::string>& words) {
     throw usage_error(group + " needs one of: " + verbs_of(group));
   throw usage_error("unknown command '" + group + " " + words[1] + "'; " + group +
                     " takes one of: " + verbs_of(group));
+}
+
+std::string name_of(const command_entry& entry) {
+  return *entry.verb == '\0' ? entry.group : std::string{entry.group} + " " + entry.verb;
+}
+
+bool is_option(const std::string& word, const char* name) {
+  auto length = std::char_traits<char>::length(name);
+  return word.compare(0, length, name) == 0 && (word.size() == length || word[length] == '=');
+}
+
+/// `watch [--interval S] [--count N] COMMAND...`: the options may stand
+/// anywhere before a `--`, since no watchable command has options so named.
+command parse_watch(const command_entry& entry, const std::vector<std::string>& words) {
+  std::vector<std::string> own;
+  std::vector<std::string> inner;
+  bool verbatim = false;
+  for (size_t i = 1; i < words.size(); ++i) {
+    const auto& word = words[i];
+    verbatim = verbatim || word == "--";
+    if (verbatim || !(is_option(word, "--interval") || is_option(word, "--count"))) {
+      inner.push_back(word);
+      continue;
+    }
+    own.push_back(word);
+    if (word.find('=') == std::string::npos && i + 1 < words.size())
+      own.push_back(words[++i]);
+  }
+  argument_list args{own, entry.valued, entry.switches, entry.usage};
+  if (inner.empty())
+    args.fail("missing COMMAND");
+  watch_plan plan;
+  if (auto text = args.value("--interval"))
+    plan.interval_s = args.number(*text, "--interval SECONDS", 0.01, 86'400);
+  if (auto text = args.value("--count"))
+    plan.count = args.integer(*text, "--count", 1, 1'000'000'000);
+  const auto& watched = entry_of(inner);
+  if (!watched.watchable)
+    args.fail("cannot watch '" + name_of(watched) +
+              "': only nodes, types, actors, inspect, metrics, supervisors and rollout status");
+  auto cmd = parse_command(inner);
+  cmd.watch = plan;
+  return cmd;
+}
+
+}  // namespace
+
+command parse_command(const std::vector<std::string>& words) {
+  const auto& entry = entry_of(words);
+  if (std::string{entry.group} == "watch")
+    return parse_watch(entry, words);
+  auto first = words.begin() + (*entry.verb == '\0' ? 1 : 2);
+  argument_list args{{first, words.end()}, entry.valued, entry.switches, entry.usage};
+  if (entry.parse == nullptr) {
+    args.at_most(0);
+    command help;
+    help.help = true;
+    return help;
+  }
+  return entry.parse(args);
 }
 
 std::string command_list() {
@@ -190,6 +307,74 @@ std::string command_list() {
       out << std::string(width - usage.size(), ' ') << "  " << entry.summary << '\n';
   }
   return out.str();
+}
+
+command_shape shape_of_usage(const std::string& usage, size_t name_words) {
+  std::vector<std::string> tokens;
+  std::istringstream in{usage};
+  for (std::string token; in >> token;)
+    tokens.push_back(token);
+  command_shape shape;
+  if (!tokens.empty())
+    shape.group = tokens[0];
+  if (name_words > 1 && tokens.size() > 1)
+    shape.verb = tokens[1];
+  auto choices = [](const std::string& text) {
+    std::vector<std::string> result;
+    std::istringstream items{text};
+    for (std::string item; std::getline(items, item, '|');)
+      result.push_back(item);
+    return result;
+  };
+  for (size_t i = name_words; i < tokens.size(); ++i) {
+    auto token = tokens[i];
+    bool optional = token.front() == '[';
+    if (optional)
+      token.erase(0, 1);
+    if (token.compare(0, 2, "--") == 0) {
+      // "[--name VALUE]" or "[--on|--off]"
+      if (token.back() == ']' || !optional || i + 1 >= tokens.size()) {
+        for (auto name : choices(token.back() == ']' ? token.substr(0, token.size() - 1) : token))
+          shape.switches.push_back(name);
+        continue;
+      }
+      auto value = tokens[++i];
+      if (value.back() == ']')
+        value.pop_back();
+      bool listed = value.find('|') != std::string::npos &&
+                    value.find_first_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos;
+      shape.valued[token] = listed ? choices(value) : std::vector<std::string>{};
+      continue;
+    }
+    if (token.back() == ']')
+      token.pop_back();
+    auto dots = token.size() >= 3 ? token.compare(token.size() - 3, 3, "...") == 0 : false;
+    if (dots && token.find(',') == std::string::npos) {
+      token.erase(token.size() - 3);
+      shape.repeats_last = true;
+    }
+    shape.positionals.push_back(token);
+  }
+  return shape;
+}
+
+const std::vector<command_shape>& command_shapes() {
+  static const std::vector<command_shape> shapes = [] {
+    std::vector<command_shape> result;
+    for (const auto& entry : command_table()) {
+      auto shape = shape_of_usage(entry.usage, *entry.verb == '\0' ? 1 : 2);
+      // The table is the authority on options; the usage adds listed values.
+      auto listed = std::move(shape.valued);
+      shape.valued.clear();
+      for (const auto& name : entry.valued)
+        shape.valued[name] = listed.count(name) != 0 ? listed[name] : std::vector<std::string>{};
+      shape.switches = entry.switches;
+      shape.watchable = entry.watchable;
+      result.push_back(std::move(shape));
+    }
+    return result;
+  }();
+  return shapes;
 }
 
 }  // namespace griddle::admin

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,14 @@ enum class view {
   experiment,   ///< one EXPERIMENT
   deleted,      ///< {"deleted": NAME}
   results,      ///< {"experiment", "arms": [...]}
+  nodes,        ///< {"nodes": [NODE...]}
+  types,        ///< {"types": [TYPE...]}
+  actors,       ///< {"type", "top", "active", "actors": [ACTOR...]}
+  actor,        ///< one actor inspected: {"type", "key", "active", "state", ...}
+  trace,        ///< {"type", "key", "stopped", "messages": [...]}
+  passivated,   ///< {"type", "key", "passivated"}
+  supervisors,  ///< {"tree": NODE}
+  metrics,      ///< {"metrics": [SAMPLE...]}
 };
 
 /// Repeats a command's request every `interval_s` seconds, `count` times
@@ -49,5 +58,32 @@ command parse_command(const std::vector<std::string>& words);
 
 /// Every command's usage line, one a line, each indented two spaces.
 std::string command_list();
+
+/// One command's words and arguments, as TAB completion needs them; read
+/// from the command table and its usage lines.
+struct command_shape {
+  /// "rollout", "nodes".
+  std::string group;
+  /// "status"; empty for a one-word command.
+  std::string verb;
+  /// The placeholders of the positionals in usage order: "TYPE", "KEY", or
+  /// the choices "on|off".
+  std::vector<std::string> positionals;
+  /// The last positional repeats ("REASON...").
+  bool repeats_last = false;
+  /// Options taking a value, with the values the usage lists ("--top":
+  /// mailbox, latency, messages), else none.
+  std::map<std::string, std::vector<std::string>> valued;
+  std::vector<std::string> switches;
+  /// Read-only: `watch` may repeat it.
+  bool watchable = false;
+};
+
+/// The shape a usage line describes: "actors TYPE [--top a|b] [--limit N]",
+/// whose name takes `name_words` words.
+command_shape shape_of_usage(const std::string& usage, size_t name_words);
+
+/// Every command of the table, in its order.
+const std::vector<command_shape>& command_shapes();
 
 }  // namespace griddle::admin

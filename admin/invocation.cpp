@@ -2,6 +2,9 @@
 #include "admin/invocation.hpp"
 
 #include "admin/commands.hpp"
+#include "admin/history.hpp"
+#include "admin/line_editor.hpp"
+#include "admin/repl.hpp"
 #include "admin/run_command.hpp"
 #include "admin/usage_error.hpp"
 
@@ -11,7 +14,7 @@ namespace {
 
 constexpr const char* usage_line =
     "griddle-admin [--url URL] [--token TOKEN | --token-file FILE] [--config FILE] [--json] "
-    "{COMMAND ARGS... | -c \"COMMAND ARGS...\"}";
+    "[--as NAME] [COMMAND ARGS... | -c \"COMMAND ARGS...\" | shell]";
 
 }  // namespace
 
@@ -49,6 +52,8 @@ invocation parse_invocation(const std::vector<std::string>& args) {
       target = &result.config_file;
     else if (name == "-c")
       target = &result.line;
+    else if (name == "--as")
+      target = &result.operator_name;
     else
       throw fail("unknown option " + name);
     if (*target)
@@ -78,7 +83,12 @@ settings load_settings(const invocation& how, const env_lookup& getenv) {
     file = read_config_file(path, false);
   auto result = resolve_settings(flags, from_environment(getenv), file);
   result.json = how.json;
+  result.operator_name = resolve_operator(how.operator_name, getenv);
   return result;
+}
+
+bool wants_shell(const invocation& how) {
+  return !how.line && (how.words.empty() || how.words == std::vector<std::string>{"shell"});
 }
 
 std::string program_usage() {
@@ -91,37 +101,54 @@ std::string program_usage() {
          "  default url " +
          default_url +
          ".\n"
-         "--json prints the server's JSON instead of a rendering.\n\n"
+         "--json prints the server's JSON instead of a rendering. Every request names its\n"
+         "operator in X-Griddle-Operator: --as, else GRIDDLE_ADMIN_OPERATOR, else USER.\n\n"
+         "Without a command (or with 'shell') on a terminal: an interactive shell with\n"
+         "line editing, history ($XDG_STATE_HOME/griddle/admin_history or\n"
+         "~/.griddle_admin_history) and TAB completion; 'help' there lists its own\n"
+         "commands. With stdin not a terminal: one command a line from stdin, no prompt;\n"
+         "the exit code is the last failing command's, else 0.\n\n"
          "commands:\n" +
          command_list() +
          "\nexit codes: 0 done; 1 the node answered an error; 2 usage error;\n"
-         "            3 the node cannot be reached or did not answer within 10 s\n";
+         "            3 the node cannot be reached or did not answer within 10 s\n"
+         "            (a trace: its --seconds and 10 s more)\n";
 }
 
-int run_program(const std::vector<std::string>& args, const env_lookup& getenv, bool terminal,
-                std::ostream& out, std::ostream& err) {
+int run_program(const std::vector<std::string>& args, const env_lookup& getenv,
+                const program_io& io) {
   invocation how;
   settings s;
   try {
     how = parse_invocation(args);
     if (how.help) {
-      out << program_usage();
+      io.out << program_usage();
       return exit_ok;
     }
-    if (!how.line && how.words.empty())
-      throw usage_error("no command given; --help lists them", usage_line);
     s = load_settings(how, getenv);
   } catch (const usage_error& e) {
-    err << "error: " << e.what() << '\n';
+    io.err << "error: " << e.what() << '\n';
     if (!e.usage().empty())
-      err << "usage: " << e.usage() << '\n';
+      io.err << "usage: " << e.usage() << '\n';
     return exit_usage;
   }
-  s.redraw = terminal;
-  auto send = http_transport(s);
-  if (how.line)
-    return run_command(*how.line, s, send, out, err);
-  return run_words(how.words, s, send, out, err);
+  s.redraw = io.out_terminal;
+  if (!wants_shell(how)) {
+    auto send = http_transport(s);
+    if (how.line)
+      return run_command(*how.line, s, send, io.out, io.err);
+    return run_words(how.words, s, send, io.out, io.err);
+  }
+  if (!io.in_terminal) {
+    repl_session session{s, [](const settings& to) { return http_transport(to); }};
+    return run_script(session, io.in, io.out, io.err);
+  }
+  repl_session session{s,
+                       [](const settings& to) { return http_transport(to, interrupt_requested); },
+                       interrupt_requested};
+  command_history history{default_history_path(getenv)};
+  history.load();
+  return run_terminal(session, history, io.out, io.err);
 }
 
 }  // namespace griddle::admin

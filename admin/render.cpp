@@ -59,6 +59,31 @@ std::string rate(double fraction) {
   return fixed(fraction * 100, 2) + "%";
 }
 
+std::string duration(double seconds) {
+  if (!(seconds >= 0))
+    return "-";
+  if (seconds < 60)
+    return figure(seconds < 10 ? seconds : std::round(seconds * 10) / 10) + "s";
+  auto whole = static_cast<int64_t>(seconds);
+  auto two = [](int64_t x) { return (x < 10 ? "0" : "") + std::to_string(x); };
+  if (whole < 3600)
+    return std::to_string(whole / 60) + "m " + two(whole % 60) + "s";
+  if (whole < 86'400)
+    return std::to_string(whole / 3600) + "h " + two(whole % 3600 / 60) + "m";
+  return std::to_string(whole / 86'400) + "d " + two(whole % 86'400 / 3600) + "h";
+}
+
+std::string time_of_day(int64_t unix_ms) {
+  auto seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm parts{};
+  if (unix_ms < 0 || gmtime_r(&seconds, &parts) == nullptr)
+    return std::to_string(unix_ms);
+  std::ostringstream out;
+  out << std::put_time(&parts, "%H:%M:%S") << '.' << std::setw(3) << std::setfill('0')
+      << unix_ms % 1000;
+  return out.str();
+}
+
 text_table::text_table(std::vector<std::string> header, std::vector<bool> right)
     : right_(std::move(right)) {
   right_.resize(header.size(), false);
@@ -137,6 +162,30 @@ void render(view shows, const nlohmann::json& doc, std::ostream& out) {
         break;
       case view::results:
         render_results(doc, buffer);
+        break;
+      case view::nodes:
+        render_nodes(doc, buffer);
+        break;
+      case view::types:
+        render_types(doc, buffer);
+        break;
+      case view::actors:
+        render_actors(doc, buffer);
+        break;
+      case view::actor:
+        render_actor(doc, buffer);
+        break;
+      case view::trace:
+        render_trace(doc, buffer);
+        break;
+      case view::passivated:
+        render_passivated(doc, buffer);
+        break;
+      case view::supervisors:
+        render_supervisors(doc, buffer);
+        break;
+      case view::metrics:
+        render_metrics(doc, buffer);
         break;
     }
   } catch (const nlohmann::json::exception&) {

@@ -1,6 +1,7 @@
 // Readable renderings of the admin API's answers: a rollout's status as a
 // few lines of figures, mismatch samples with their diffs, toggles,
-// experiments and experiment results as aligned tables. Times are UTC. A
+// experiments, experiment results, nodes, types and actors as aligned
+// tables, an actor's state as indented JSON, the supervision tree indented. Times are UTC. A
 // document lacking what its view expects is shown as JSON, never rejected.
 #pragma once
 

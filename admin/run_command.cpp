@@ -1,6 +1,7 @@
 // One command from words to exit code: parse, send, then render or report.
 #include "admin/run_command.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 #include <thread>
@@ -60,7 +61,10 @@ int run_once(const command& cmd, const settings& s, const transport& send, std::
              std::ostream& err) {
   http_response answer;
   try {
-    answer = send(cmd.request);
+    answer = send(stamped(cmd.request, s));
+  } catch (const request_cancelled&) {
+    err << "interrupted\n";
+    return exit_interrupted;
   } catch (const transport_error& e) {
     err << "error: cannot reach " << s.url << ": " << e.what() << '\n';
     return exit_unreachable;
@@ -84,21 +88,43 @@ int run_once(const command& cmd, const settings& s, const transport& send, std::
   return exit_ok;
 }
 
+/// Sleeps until `until`, or until `stop` says so; true when stopped.
+bool sleep_unless_stopped(std::chrono::steady_clock::time_point until, const stop_check& stop) {
+  if (!stop) {
+    std::this_thread::sleep_until(until);
+    return false;
+  }
+  constexpr auto slice = std::chrono::milliseconds{50};
+  while (!stop()) {
+    auto now = std::chrono::steady_clock::now();
+    if (now >= until)
+      return false;
+    std::this_thread::sleep_until(std::min(until, now + slice));
+  }
+  return true;
+}
+
 /// Repeats the request; on a terminal each round replaces the last, else
 /// rounds follow each other under a time stamp.
 int run_watch(const command& cmd, const settings& s, const transport& send, std::ostream& out,
-              std::ostream& err) {
+              std::ostream& err, const stop_check& stop) {
   const auto& plan = *cmd.watch;
   auto interval = std::chrono::duration<double>(plan.interval_s);
   auto next = std::chrono::steady_clock::now();
   for (uint64_t round = 0; plan.count == 0 || round < plan.count; ++round) {
     if (round > 0) {
       next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval);
-      std::this_thread::sleep_until(next);
+      if (sleep_unless_stopped(next, stop))
+        return exit_ok;
     }
     // Fetch first, so the screen is cleared only when the new round is ready.
     std::ostringstream block;
-    if (auto rc = run_once(cmd, s, send, block, err); rc != exit_ok)
+    std::ostringstream problems;
+    auto rc = run_once(cmd, s, send, block, problems);
+    if (rc == exit_interrupted || (stop && stop()))
+      return exit_ok;
+    err << problems.str();
+    if (rc != exit_ok)
       return rc;
     auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::system_clock::now().time_since_epoch())
@@ -117,11 +143,16 @@ int run_watch(const command& cmd, const settings& s, const transport& send, std:
 
 }  // namespace
 
-transport http_transport(const settings& s) {
+transport http_transport(const settings& s, stop_check stop) {
   auto to = parse_url(s.url);
-  return [to, token = s.token](const http_request& request) {
-    return send_request(to, token, request);
+  return [to, token = s.token, stop = std::move(stop)](const http_request& request) {
+    return send_request(to, token, request, default_timeout, stop);
   };
+}
+
+http_request stamped(http_request request, const settings& s) {
+  request.headers.emplace_back("X-Griddle-Operator", s.operator_name);
+  return request;
 }
 
 int run_command(const std::string& line, const settings& s, std::ostream& out, std::ostream& err) {
@@ -146,7 +177,7 @@ int run_command(const std::string& line, const settings& s, const transport& sen
 }
 
 int run_words(const std::vector<std::string>& words, const settings& s, const transport& send,
-              std::ostream& out, std::ostream& err) {
+              std::ostream& out, std::ostream& err, const stop_check& stop) {
   command cmd;
   try {
     cmd = parse_command(words);
@@ -158,7 +189,7 @@ int run_words(const std::vector<std::string>& words, const settings& s, const tr
     return exit_ok;
   }
   if (cmd.watch)
-    return run_watch(cmd, s, send, out, err);
+    return run_watch(cmd, s, send, out, err, stop);
   return run_once(cmd, s, send, out, err);
 }
 

@@ -56,6 +56,20 @@ setting_values from_environment(const env_lookup& getenv) {
   return {variable(getenv, "GRIDDLE_ADMIN_URL"), variable(getenv, "GRIDDLE_ADMIN_TOKEN")};
 }
 
+std::string resolve_operator(const std::optional<std::string>& flag, const env_lookup& getenv) {
+  if (flag && flag->empty())
+    throw usage_error("--as needs a name");
+  auto name = flag ? flag : variable(getenv, "GRIDDLE_ADMIN_OPERATOR");
+  if (!name)
+    name = variable(getenv, "USER");
+  if (!name)
+    return "unknown";
+  for (unsigned char c : *name)
+    if (c < 0x20 || c == 0x7f)
+      throw usage_error("bad operator name '" + *name + "': no control characters");
+  return *name;
+}
+
 std::string default_config_path(const env_lookup& getenv) {
   if (auto xdg = variable(getenv, "XDG_CONFIG_HOME"))
     return *xdg + "/griddle/admin.conf";

@@ -2,8 +2,9 @@
 // flags (--url, --token or --token-file), the environment
 // (GRIDDLE_ADMIN_URL, GRIDDLE_ADMIN_TOKEN), the config file (--config FILE,
 // else $XDG_CONFIG_HOME/griddle/admin.conf or ~/.config/griddle/admin.conf),
-// then the default URL. Merging is pure over its inputs, so tests drive it
-// without touching the real environment.
+// then the default URL. The operator named in X-Griddle-Operator comes from
+// --as, GRIDDLE_ADMIN_OPERATOR, USER, else "unknown". Merging is pure over
+// its inputs, so tests drive it without touching the real environment.
 #pragma once
 
 #include <functional>
@@ -24,6 +25,8 @@ struct settings {
   bool json = false;
   /// The output is a terminal: `rollout watch` redraws in place.
   bool redraw = false;
+  /// Sent as `X-Griddle-Operator` with every request, for the node's audit log.
+  std::string operator_name = "unknown";
 };
 
 /// What one source says; an unset field leaves the choice to the next.
@@ -42,6 +45,11 @@ setting_values parse_config(std::string_view text, const std::string& file);
 
 /// GRIDDLE_ADMIN_URL and GRIDDLE_ADMIN_TOKEN; an empty variable is unset.
 setting_values from_environment(const env_lookup& getenv);
+
+/// `flag` (--as), else GRIDDLE_ADMIN_OPERATOR, else USER, else "unknown".
+/// Throws usage_error for a name with a control character (it goes into an
+/// HTTP header).
+std::string resolve_operator(const std::optional<std::string>& flag, const env_lookup& getenv);
 
 /// $XDG_CONFIG_HOME/griddle/admin.conf, else $HOME/.config/griddle/admin.conf,
 /// else empty.

@@ -59,7 +59,20 @@ caf::expected<std::string> open_admin(caf::actor_system& sys, node::node& n, fro
   http_options opts = st.opts;
   opts.listen = ao.listen_address();
   opts.threads = 1;
-  st.admin_api = std::make_unique<admin::admin_api>(sys, n.router(), &n.types(), ao.token);
+  admin::node_info info;
+  info.id = n.router().local_node();
+  info.version = GRIDDLE_VERSION;
+  info.scheduler_threads = sys.scheduler().num_workers();
+  info.address = [&st] {
+    if (!st.server)
+      return std::string{};
+    std::string host;
+    uint16_t ignored = 0;
+    st.opts.split_listen(host, ignored);
+    return host + ":" + std::to_string(st.server->port());
+  };
+  st.admin_api = std::make_unique<admin::admin_api>(sys, n.router(), &n.types(), ao.token,
+                                                    std::move(info), ao.audit_log);
   auto* api = st.admin_api.get();
   st.admin_server =
       std::make_unique<http_server>(opts, [api](const exchange_ptr& ex) { api->handle(ex); });
@@ -77,6 +90,9 @@ caf::expected<std::string> open_admin(caf::actor_system& sys, node::node& n, fro
            : generated            ? ao.token
                                   : std::string{"as given"})
        << "; griddle-admin --url http://" << host << ":" << st.admin_server->port() << ")";
+  // The token only where the line above shows it: a given one stays out of logs.
+  line << "\n  dashboard: http://" << host << ":" << st.admin_server->port() << "/dashboard#token="
+       << (generated && ao.token_file.empty() ? ao.token : std::string{"<admin token>"});
   return line.str();
 }
 

@@ -56,6 +56,10 @@ CAF_ADD_ATOM(griddle_runtime, griddle, rollout_atom, "rollout")
 CAF_ADD_ATOM(griddle_runtime, griddle, reconsider_atom, "reconsider")
 CAF_ADD_ATOM(griddle_runtime, griddle, guard_tick_atom, "guardtick")
 CAF_ADD_ATOM(griddle_runtime, griddle, flags_atom, "flags")
+CAF_ADD_ATOM(griddle_runtime, griddle, arms_atom, "arms")
+CAF_ADD_ATOM(griddle_runtime, griddle, inspect_atom, "inspect")
+CAF_ADD_ATOM(griddle_runtime, griddle, trace_atom, "trace")
+CAF_ADD_ATOM(griddle_runtime, griddle, actors_atom, "actors")
 
 CAF_END_TYPE_ID_BLOCK(griddle_runtime)
 

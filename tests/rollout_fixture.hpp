@@ -4,7 +4,8 @@
 // reaches it, and the rollout controller. `restart()` brings the runtime
 // up again on the same store, as a node restart would.
 //
-// tally protocol: (add_atom, int64 n) -> int64 total (appends "added");
+// tally protocol: (add_atom, int64 n) -> int64 total (appends "added", and
+// sends (add_atom, n) to audit/all);
 // (get_atom) -> int64 total; (ok_atom) -> string version;
 // (put_atom) -> string JSON {"total", "nonce"} (nonce random: noise).
 #pragma once
@@ -53,7 +54,7 @@ inline rollout_probe& probe() {
   return instance;
 }
 
-enum class flavour { v1, v2, faulty_reply, faulty_effect, failing, slow };
+enum class flavour { v1, v2, faulty_reply, faulty_effect, faulty_message, failing, slow };
 
 class tally final : public entity::event_sourced_behavior {
  public:
@@ -72,13 +73,14 @@ class tally final : public entity::event_sourced_behavior {
     return {
         [this, &ctx](caf::add_atom, int64_t n) -> caf::result<int64_t> {
           nlohmann::json data{{"n", n}};
+          // Every version tells audit/all; faulty_message tells it a wrong number.
+          auto told = flavour_ == flavour::faulty_message ? n + 1 : n;
+          ctx.router().send(ctx.self(), entity_ref{"audit", "all"}, caf::add_atom_v, told);
           switch (flavour_) {
             case flavour::v2: {
               std::lock_guard<std::mutex> guard{probe().mtx};
               probe().v2_seen.push_back(n);
-            }
-              ctx.router().send(ctx.self(), entity_ref{"audit", "all"}, caf::add_atom_v, n);
-              break;
+            } break;
             case flavour::faulty_effect:
               data["extra"] = true;
               break;
@@ -154,6 +156,8 @@ struct rollout_fixture {
     types.add_version("tally", {"2", tally_factory(flavour::v2, "2"), {}});
     types.add_version("tally", {"2-faulty", tally_factory(flavour::faulty_reply, "2-faulty"), {}});
     types.add_version("tally", {"2-effect", tally_factory(flavour::faulty_effect, "2-effect"), {}});
+    types.add_version("tally",
+                      {"2-message", tally_factory(flavour::faulty_message, "2-message"), {}});
     types.add_version("tally", {"2-failing", tally_factory(flavour::failing, "2-failing"), {}});
     types.add_version("tally", {"2-slow", tally_factory(flavour::slow, "2-slow"), {}});
     entity::entity_type a;

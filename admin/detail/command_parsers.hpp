@@ -1,5 +1,5 @@
 // The parsers behind parse_command, one per command, grouped by the API they
-// speak (rollout_commands.cpp, flag_commands.cpp). Each receives the words
+// speak (rollout_commands.cpp, flag_commands.cpp, node_commands.cpp). Each receives the words
 // after the command's name, already sorted by an argument_list built from its
 // entry in the command table (commands.cpp). Not for callers.
 #pragma once
@@ -35,5 +35,14 @@ command parse_toggle_delete(const argument_list& args);
 command parse_experiment_set(const argument_list& args);
 command parse_experiment_delete(const argument_list& args);
 command parse_experiment_results(const argument_list& args);
+
+command parse_nodes(const argument_list& args);
+command parse_types(const argument_list& args);
+command parse_actors(const argument_list& args);
+command parse_inspect(const argument_list& args);
+command parse_trace(const argument_list& args);
+command parse_passivate(const argument_list& args);
+command parse_supervisors(const argument_list& args);
+command parse_metrics(const argument_list& args);
 
 }  // namespace griddle::admin::detail

@@ -1,8 +1,10 @@
 // The pieces the renderings share (render.cpp): tolerant field access,
 // number formats and an aligned text table; and the renderings per document
-// (render_rollout.cpp, render_flags.cpp). Not for callers.
+// (render_rollout.cpp, render_flags.cpp, render_node.cpp, render_actor.cpp).
+// Not for callers.
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -34,6 +36,12 @@ std::string share(double percent);
 /// A fraction as a percentage with two decimals: 0.0025 is "0.25%".
 std::string rate(double fraction);
 
+/// A span of time, short: "12.5s", "5m 03s", "2h 05m", "3d 04h".
+std::string duration(double seconds);
+
+/// "23:10:04.123": the time of day in UTC, to the millisecond.
+std::string time_of_day(int64_t unix_ms);
+
 // -- tables ------------------------------------------------------------------------
 
 /// Columns padded to their widest cell; numeric columns aligned right.
@@ -63,5 +71,15 @@ void render_toggle(const nlohmann::json& toggle, std::ostream& out);
 void render_experiment(const nlohmann::json& experiment, std::ostream& out);
 void render_deleted(const nlohmann::json& doc, std::ostream& out);
 void render_results(const nlohmann::json& doc, std::ostream& out);
+
+void render_nodes(const nlohmann::json& doc, std::ostream& out);
+void render_types(const nlohmann::json& doc, std::ostream& out);
+void render_supervisors(const nlohmann::json& doc, std::ostream& out);
+void render_metrics(const nlohmann::json& doc, std::ostream& out);
+
+void render_actors(const nlohmann::json& doc, std::ostream& out);
+void render_actor(const nlohmann::json& doc, std::ostream& out);
+void render_trace(const nlohmann::json& doc, std::ostream& out);
+void render_passivated(const nlohmann::json& doc, std::ostream& out);
 
 }  // namespace griddle::admin::detail

@@ -1,14 +1,22 @@
 #include "gateway/admin/admin_api.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "gateway/admin/dashboard_assets.hpp"
 #include "gateway/api_error.hpp"
 #include "runtime/flags/flag_controller.hpp"
+#include "runtime/metrics/prometheus.hpp"
 #include "runtime/metrics/registry.hpp"
 #include "runtime/rollout/rollout_controller.hpp"
 #include "runtime/type_ids.hpp"
@@ -41,9 +49,16 @@ std::string label(const metrics::labels& ls, const char* name) {
 }  // namespace
 
 admin_api::admin_api(caf::actor_system& sys, entity::entity_router& router,
-                     const entity::entity_type_registry* types, std::string token)
-    : router_(router), types_(types), token_(std::move(token)), relays_(sys, 1) {
+                     const entity::entity_type_registry* types, std::string token, node_info info,
+                     std::string audit_log)
+    : router_(router),
+      types_(types),
+      token_(std::move(token)),
+      info_(std::move(info)),
+      audit_path_(std::move(audit_log)),
+      relays_(sys, 1) {
   add_routes();
+  add_node_routes();
 }
 
 admin_api::~admin_api() {
@@ -67,6 +82,21 @@ bool admin_api::authorized(const exchange_ptr& ex) const {
 }
 
 void admin_api::handle(const exchange_ptr& ex) {
+  // The dashboard's files carry no data: its calls to /admin/v1 send the token.
+  if (serve_dashboard(ex))
+    return;
+  if (ex->request().method() == http::verb::get && ex->path() == "/metrics") {
+    // Prometheus scrapes with the same bearer token.
+    if (!authorized(ex)) {
+      ex->fail(api_error::unauthenticated("send Authorization: Bearer <admin token>"));
+      return;
+    }
+    http_response res{http::status::ok, ex->request().version()};
+    res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    res.body() = metrics::to_prometheus(metrics::registry::global());
+    ex->respond(std::move(res));
+    return;
+  }
   if (!authorized(ex)) {
     ex->fail(api_error::unauthenticated("send Authorization: Bearer <admin token>"));
     return;
@@ -81,10 +111,45 @@ void admin_api::handle(const exchange_ptr& ex) {
     return;
   }
   if (mutating(ex->request().method()))
-    std::cerr << "griddle-node: admin: " << ex->client() << " "
-              << std::string{ex->request().method_string()} << " " << ex->path() << " "
-              << ex->request().body() << std::endl;
+    audit(ex);
   (*found.handler)(ex, found.params);
+}
+
+void admin_api::audit(const exchange_ptr& ex) {
+  // When, who, what: one JSON line per mutating request.
+  auto now = std::chrono::system_clock::now();
+  auto secs = std::chrono::system_clock::to_time_t(now);
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm utc{};
+  gmtime_r(&secs, &utc);
+  char stamp[96];
+  std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(ms));
+  auto op = ex->request()["X-Griddle-Operator"];
+  std::string who{op.data(), std::min<size_t>(op.size(), 64)};
+  std::ostringstream client;
+  client << ex->client();
+  auto& body = ex->request().body();
+  auto parsed = nlohmann::json::parse(body, nullptr, false);
+  nlohmann::json line{{"at", stamp},
+                      {"operator", who.empty() ? "unknown" : who},
+                      {"client", client.str()},
+                      {"method", std::string{ex->request().method_string()}},
+                      {"target", std::string{ex->request().target()}}};
+  if (!body.empty())
+    line["body"] = parsed.is_discarded() ? nlohmann::json(body) : parsed;
+  auto text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::lock_guard<std::mutex> guard{audit_mtx_};
+  if (!audit_path_.empty()) {
+    std::ofstream out{audit_path_, std::ios::app};
+    out << text << '\n';
+    if (!out)
+      std::cerr << "griddle-node: admin: cannot append to the audit log " << audit_path_
+                << std::endl;
+  }
+  std::cerr << "griddle-node: admin audit: " << text << std::endl;
 }
 
 std::optional<std::string> admin_api::body_object(const exchange_ptr& ex) {

@@ -24,6 +24,8 @@ void admin_options::add_to(caf::config_option_set& opts) {
            "bearer token of the admin API (default: GRIDDLE_ADMIN_TOKEN, "
            "else generated)")
       .add(token_file, "admin-token-file", "write the admin token to this file (mode 0600)")
+      .add(audit_log, "admin-audit-log",
+           "append every mutating admin request (when, who, what) to this file")
       .add(allow_remote, "admin-allow-remote", "let --admin bind a non-loopback address");
 }
 

@@ -17,6 +17,9 @@ struct admin_options {
   std::string token;
   /// Where to write the token (mode 0600), for griddle-admin --token-file.
   std::string token_file;
+  /// Where mutating admin requests are appended as JSON lines (empty:
+  /// stderr only).
+  std::string audit_log;
   /// Whether `listen` may name a non-loopback address.
   bool allow_remote = false;
 

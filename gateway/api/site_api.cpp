@@ -26,7 +26,8 @@ site_api::site_api(caf::actor_system& sys, std::shared_ptr<entity_access> access
       relays_(sys, opts.threads),
       limiter_(opts.rate_limit, opts.rate_burst),
       hub_(spawn_push_hub(sys, std::move(feed))),
-      flags_(access_->embedded() ? &access_->router()->flags() : nullptr) {
+      flags_(access_->embedded() ? &access_->router()->flags() : nullptr,
+             access_->embedded() ? &access_->router()->views() : nullptr) {
   if (access_->embedded() && !opts.no_read_views)
     views_ = &access_->router()->views();
   add_routes();

@@ -32,6 +32,7 @@
 #include "gateway/rate_limiter.hpp"
 #include "gateway/relay.hpp"
 #include "gateway/route_table.hpp"
+#include "runtime/entity/request_arms.hpp"
 #include "runtime/metrics/counter.hpp"
 
 namespace griddle::gateway::api {
@@ -177,36 +178,54 @@ class site_api {
       page_reads_.count(false);
     }
     authenticate(ex, std::move(who), [this, ex, type, q = q](self_ptr self, const caller& who) {
-      ask(self, entity_ref{type, who.user}, caf::get_atom_v, q.cursor, q.limit)
-          .then([this, ex, user = who.user](
-                    Page& pg) { answer_page<Page>(ex, pg.items, pg.next_cursor, user); },
-                [ex](caf::error& err) { fail(ex, err); });
+      if constexpr (std::is_same_v<Page, actors::feed_page>) {
+        // The arm travels with the request; the feed entity ranks the page.
+        auto arm = flags_.expose(actors::feed_ranking_experiment, who.user);
+        auto arms = arm.empty() ? std::string{}
+                                : entity::encode_arms({{actors::feed_ranking_experiment, arm}});
+        ask(self, entity_ref{type, who.user},
+            entity::with_arms(std::move(arms), caf::get_atom_v, q.cursor, q.limit))
+            .then([this, ex, arm](Page& pg) { answer_feed(ex, pg, arm, false); },
+                  [this, ex, arm](caf::error& err) {
+                    answer_feed(ex, {}, arm, true);
+                    fail(ex, err);
+                  });
+      } else {
+        ask(self, entity_ref{type, who.user}, caf::get_atom_v, q.cursor, q.limit)
+            .then([this, ex, user = who.user](
+                      Page& pg) { answer_page<Page>(ex, pg.items, pg.next_cursor, user); },
+                  [ex](caf::error& err) { fail(ex, err); });
+      }
     });
   }
 
-  /// Answers a page of `user`'s own list; a feed page is ranked by the
-  /// user's arm of the "feed-ranking" experiment (site_flags.hpp).
+  /// Answers a page of `user`'s own list read from a view; a feed page is
+  /// ranked here by the user's arm of the "feed-ranking" experiment
+  /// (site_flags.hpp), as the feed entity ranks the pages it answers.
   template <class Page, class Range>
   void answer_page(const exchange_ptr& ex, const Range& items, uint64_t next_cursor,
                    const std::string& user) {
     if constexpr (std::is_same_v<Page, actors::feed_page>) {
-      auto arm = flags_.expose("feed-ranking", user);
+      auto arm = flags_.expose(actors::feed_ranking_experiment, user);
       if (!arm.empty()) {
-        std::string body;
-        if (arm == "matched_first") {
-          std::vector<actors::feed_item> ranked(items.begin(), items.end());
-          std::stable_partition(ranked.begin(), ranked.end(),
-                                [](const actors::feed_item& x) { return x.kind == "matched"; });
-          body = page_body(ranked, next_cursor);
-        } else {
-          body = page_body(items, next_cursor);
-        }
-        flags_.answered("feed-ranking", arm, exchange::clock::now() - ex->started(), false);
-        ex->respond_json(200, std::move(body));
+        actors::feed_page page{{items.begin(), items.end()}, next_cursor};
+        actors::rank_feed_page(page, arm);
+        answer_feed(ex, page, arm, false);
         return;
       }
     }
     ex->respond_json(200, page_body(items, next_cursor));
+  }
+
+  /// Answers a feed page already ranked for `arm` (unless `failed`) and
+  /// counts the request in the arm.
+  void answer_feed(const exchange_ptr& ex, const actors::feed_page& page, const std::string& arm,
+                   bool failed) {
+    if (!failed)
+      ex->respond_json(200, page_body(page.items, page.next_cursor));
+    if (!arm.empty())
+      flags_.answered(actors::feed_ranking_experiment, arm, exchange::clock::now() - ex->started(),
+                      failed);
   }
 
   caf::actor_system& sys_;

@@ -1,20 +1,41 @@
 #include "gateway/api/site_flags.hpp"
 
+#include <ctime>
+
+#include "actors/account_messages.hpp"
+
 namespace griddle::gateway::api {
+
+flags::user_attributes site_flags::attributes_of(const std::string& user) const {
+  flags::user_attributes who;
+  who.user_id = user;
+  if (views_ == nullptr)
+    return who;
+  if (auto p = views_->read<actors::profile>("user", user)) {
+    who.city = p->city;
+    if (p->birth_year > 0) {
+      auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+      std::tm utc{};
+      gmtime_r(&now, &utc);
+      auto age = utc.tm_year + 1900 - p->birth_year;
+      if (age >= 0 && age <= flags::max_age)
+        who.age = age;
+    }
+  }
+  return who;
+}
 
 bool site_flags::is_on(const char* name, const std::string& user) const {
   if (table_ == nullptr || user.empty())
     return false;
-  flags::user_attributes who;
-  who.user_id = user;
+  auto who = attributes_of(user);
   return table_->snapshot()->is_on(name, who);
 }
 
 std::string site_flags::expose(const char* name, const std::string& user) {
   if (table_ == nullptr || user.empty())
     return {};
-  flags::user_attributes who;
-  who.user_id = user;
+  auto who = attributes_of(user);
   auto arm = table_->snapshot()->assign(name, who);
   if (!arm)
     return {};

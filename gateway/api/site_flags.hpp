@@ -14,7 +14,10 @@
 //                                the top of each /v1/feed page; any other arm
 //                                keeps newest first
 // A gateway without a node's flag table (griddle-gateway) sees no toggles
-// and no experiments. Users are evaluated by id only.
+// and no experiments. Users are evaluated by id, and by city and age from
+// their published profile (the view of user/<id>, on the board while that
+// entity is active): a user whose profile is not on the board has no known
+// city or age, so rules on them do not match that user for the moment.
 //
 // Threading: every member may be called from any thread.
 #pragma once
@@ -25,6 +28,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "runtime/entity/view_board.hpp"
 #include "runtime/flags/flag_table.hpp"
 #include "runtime/metrics/registry.hpp"
 
@@ -33,7 +37,12 @@ namespace griddle::gateway::api {
 class site_flags {
  public:
   /// `table` may be null (no flags).
-  explicit site_flags(flags::flag_table* table) : table_(table) {}
+  /// `table` may be null (no flags); `views` may be null (ids only).
+  site_flags(flags::flag_table* table, entity::view_board* views) : table_(table), views_(views) {}
+
+  /// What rules may test of `user`: the id, and city and age when the
+  /// profile is published. Age is the current UTC year minus the birth year.
+  flags::user_attributes attributes_of(const std::string& user) const;
 
   /// Whether toggle `name` is on for `user`.
   bool is_on(const char* name, const std::string& user) const;
@@ -57,6 +66,7 @@ class site_flags {
   arm_metrics& metrics_of(const std::string& experiment, const std::string& arm);
 
   flags::flag_table* table_;
+  entity::view_board* views_;
   std::mutex mtx_;
   std::unordered_map<std::string, arm_metrics> metrics_;
 };

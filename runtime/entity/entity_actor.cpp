@@ -1,10 +1,15 @@
 #include "runtime/entity/entity_actor.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
+
+#include <nlohmann/json.hpp>
 
 #include <caf/detail/behavior_impl.hpp>
 
 #include "runtime/entity/entity_router.hpp"
+#include "runtime/entity/request_arms.hpp"
 #include "runtime/errc.hpp"
 #include "runtime/store/event_store.hpp"
 #include "runtime/type_ids.hpp"
@@ -56,6 +61,19 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
         return invoke_empty(f);
       return invoke(f, inner.content());
     }
+    if (xs.size() == 3 && xs.match_elements<caf::atom_value, std::string, caf::message>() &&
+        xs.get_as<caf::atom_value>(0) == arms_atom::value) {
+      // Experiment arms around the message (request_arms.hpp): readable by
+      // the handlers through arm_of while the message inside is handled.
+      auto inner = xs.get_as<caf::message>(2);
+      if (inner.empty())
+        return invoke_empty(f);
+      auto outer = owner_->arms_;
+      owner_->arms_ = xs.get_as<std::string>(1);
+      auto result = invoke(f, inner.content());
+      owner_->arms_ = outer;
+      return result;
+    }
     if (xs.size() == 1 && xs.match_elements<caf::atom_value>()) {
       auto x = xs.get_as<caf::atom_value>(0);
       if (x == peek_atom::value) {
@@ -72,13 +90,30 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
         f();
         return caf::match_case::match;
       }
+      if (x == inspect_atom::value) {
+        auto reply = caf::make_message(owner_->inspect_json());
+        f(reply);
+        return caf::match_case::match;
+      }
+    }
+    if (xs.size() == 3 && xs.match_elements<caf::atom_value, uint32_t, caf::actor>() &&
+        xs.get_as<caf::atom_value>(0) == trace_atom::value) {
+      // A bounded trace (admin API): the next `count` messages go to the tracer.
+      owner_->trace_left_ = xs.get_as<uint32_t>(1);
+      owner_->tracer_ = owner_->trace_left_ > 0 ? xs.get_as<caf::actor>(2) : caf::actor{};
+      f();
+      return caf::match_case::match;
     }
     auto& clock = owner_->clock();
     auto start = clock.now();
-    // Results are inspected only while a ramp counts this activation's errors.
+    // Results are inspected only while a ramp counts this activation's errors
+    // or a trace reports them.
     error_spy spy{f};
+    // Messages to other entities are effects too while a mirror compares them.
+    rollout::effect_scope effects{owner_->args_.effects.get()};
     auto& app = app_.as_behavior_impl();
-    auto result = owner_->args_.tally ? app->invoke(spy, xs) : app->invoke(f, xs);
+    auto spied = owner_->args_.tally || owner_->tracer_;
+    auto result = spied ? app->invoke(spy, xs) : app->invoke(f, xs);
     if (result != caf::match_case::no_match) {
       auto& args = owner_->args_;
       if (args.behavior)
@@ -90,6 +125,8 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
         args.latency->record(ns);
       if (args.tally)
         args.tally->handled(args.candidate, store::unix_now_ms(), ns.count(), spy.failed);
+      owner_->handled(xs, end.time_since_epoch().count(), static_cast<uint64_t>(ns.count()),
+                      spy.failed);
     }
     return result;
   }
@@ -134,6 +171,87 @@ void entity_actor::persist() {
     return;
   send(args_.store, save_atom_v, args_.snapshot_ref, args_.behavior->snapshot());
   args_.behavior->saved();
+}
+
+void entity_actor::handled(const caf::type_erased_tuple& xs, int64_t end_ns, uint64_t ns,
+                           bool failed) {
+  auto& rec = *args_.record;
+  rec.messages.store(rec.messages.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  rec.busy_ns.store(rec.busy_ns.load(std::memory_order_relaxed) + ns, std::memory_order_relaxed);
+  if (ns > rec.max_ns.load(std::memory_order_relaxed))
+    rec.max_ns.store(ns, std::memory_order_relaxed);
+  auto& box = mailbox();
+  rec.mailbox.store(box.empty() ? 0 : static_cast<uint32_t>(box.size()), std::memory_order_relaxed);
+  auto& h = history_[history_next_++ % history_size];
+  h.at_ms = end_ns / 1'000'000;
+  h.atom = xs.size() > 0 && xs.match_element<caf::atom_value>(0)
+               ? static_cast<uint64_t>(xs.get_as<caf::atom_value>(0))
+               : 0;
+  h.latency_us = static_cast<uint32_t>(std::min<uint64_t>(ns / 1000, UINT32_MAX));
+  h.failed = failed;
+  if (tracer_) {
+    // Rate-limited: at most one traced message per millisecond; the ones in
+    // between are only counted, and the next line says how many.
+    constexpr int64_t min_gap_ns = 1'000'000;
+    if (end_ns - last_traced_ns_ < min_gap_ns) {
+      ++trace_skipped_;
+      return;
+    }
+    last_traced_ns_ = end_ns;
+    constexpr size_t max_text = 300;
+    auto text = xs.stringify();
+    if (text.size() > max_text)
+      text = text.substr(0, max_text) + "...";
+    nlohmann::json line{{"at_ms", store::unix_now_ms()},
+                        {"message", std::move(text)},
+                        {"latency_ms", static_cast<double>(ns) / 1e6},
+                        {"outcome", failed ? "error" : "ok"}};
+    if (trace_skipped_ > 0) {
+      line["skipped_before"] = trace_skipped_;
+      trace_skipped_ = 0;
+    }
+    send(tracer_, trace_atom_v, line.dump());
+    if (--trace_left_ == 0)
+      tracer_ = nullptr;
+  }
+}
+
+std::string entity_actor::inspect_json() {
+  auto& rec = *args_.record;
+  // History times are on the actor clock; shown as Unix milliseconds.
+  auto now_ms = clock().now().time_since_epoch().count() / 1'000'000;
+  auto unix_ms = store::unix_now_ms();
+  auto last = nlohmann::json::array();
+  auto n = std::min<uint64_t>(history_next_, history_size);
+  for (uint64_t i = history_next_ - n; i < history_next_; ++i) {
+    auto& h = history_[i % history_size];
+    last.push_back({{"at_ms", unix_ms - (now_ms - h.at_ms)},
+                    {"message", h.atom != 0 ? caf::to_string(static_cast<caf::atom_value>(h.atom))
+                                            : std::string{"(no atom)"}},
+                    {"latency_ms", h.latency_us / 1000.0},
+                    {"outcome", h.failed ? "error" : "ok"}});
+  }
+  auto snapshot = args_.behavior ? args_.behavior->snapshot() : std::string{};
+  auto* redact = args_.redact;
+  if (redact != nullptr && *redact)
+    snapshot = (*redact)(snapshot);
+  auto state = nlohmann::json::parse(snapshot, nullptr, false);
+  if (state.is_discarded())
+    state = snapshot;
+  auto& box = mailbox();
+  nlohmann::json doc{{"version", args_.version},
+                     {"sandboxed", args_.sandboxed},
+                     {"mailbox", box.empty() ? 0 : box.size()},
+                     {"messages", rec.messages.load(std::memory_order_relaxed)},
+                     {"state", std::move(state)},
+                     {"last_messages", std::move(last)}};
+  if (tracer_)
+    doc["tracing"] = trace_left_;
+  return doc.dump();
+}
+
+std::string_view entity_actor::arm_of(std::string_view experiment) const {
+  return find_arm(arms_, experiment);
 }
 
 view_board* entity_actor::views() {

@@ -9,6 +9,7 @@
 // error, which the host treats as a crash.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -26,6 +27,13 @@ namespace griddle::entity {
 struct activation_record {
   /// Time of the last handled application message, in clock ticks since epoch.
   std::atomic<int64_t> last_active{0};
+  /// Application messages handled, their total and largest handling time,
+  /// and the mailbox length after the last one (the admin API's `actors`).
+  /// Written by the activation only; read by the host.
+  std::atomic<uint64_t> messages{0};
+  std::atomic<uint64_t> busy_ns{0};
+  std::atomic<uint64_t> max_ns{0};
+  std::atomic<uint32_t> mailbox{0};
 };
 
 /// Everything an activation needs at spawn time.
@@ -49,6 +57,8 @@ struct activation_args {
   bool sandboxed = false;
   /// Set while a mirror compares this activation's effects.
   std::shared_ptr<rollout::effect_log> effects;
+  /// The behaviour version this activation runs ("1", "2", ...).
+  std::string version;
   /// Set during a ramp: each handled message is counted for the guard, on
   /// the candidate's side when `candidate`.
   std::shared_ptr<rollout::rollout_stats> tally;
@@ -68,6 +78,7 @@ class entity_actor : public caf::event_based_actor, public entity_context {
   void persist() override;
   view_board* views() override;
   rollout::effect_log* effects() override { return args_.effects.get(); }
+  std::string_view arm_of(std::string_view experiment) const override;
 
   const char* name() const override { return "griddle.entity"; }
 
@@ -80,7 +91,35 @@ class entity_actor : public caf::event_based_actor, public entity_context {
   /// Saves the snapshot and forwards everything that still arrives to the host.
   void become_forwarder();
 
+  /// Notes one handled application message: statistics, history, trace.
+  void handled(const caf::type_erased_tuple& xs, int64_t end_ns, uint64_t ns, bool failed);
+
+  /// The admin API's view of this activation, as JSON text.
+  std::string inspect_json();
+
+  /// One message handled recently, for `inspect`.
+  struct history_entry {
+    int64_t at_ms = 0;
+    /// The message's first element when it is an atom, else 0.
+    uint64_t atom = 0;
+    uint32_t latency_us = 0;
+    bool failed = false;
+  };
+  static constexpr size_t history_size = 8;
+
   activation_args args_;
+  /// The arms of the message being handled (request_arms.hpp); points into
+  /// that message, so only valid while its handler runs.
+  std::string_view arms_;
+  /// The last `history_size` messages, oldest overwritten first.
+  std::array<history_entry, history_size> history_{};
+  uint64_t history_next_ = 0;
+  /// While a trace runs (admin API): where each handled message is sent,
+  /// and how many more.
+  caf::actor tracer_;
+  uint32_t trace_left_ = 0;
+  int64_t last_traced_ns_ = 0;
+  uint32_t trace_skipped_ = 0;
 };
 
 }  // namespace griddle::entity

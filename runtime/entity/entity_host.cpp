@@ -37,6 +37,8 @@ entity_host_actor::entity_host_actor(caf::actor_config& cfg, const entity_type& 
   restarts_total_ = &reg.counter("griddle_entity_restarts_total", labels);
   failures_total_ = &reg.counter("griddle_entity_activation_failures_total", labels);
   active_ = &reg.gauge("griddle_entities_active", labels);
+  mailbox_total_ = &reg.gauge("griddle_entity_mailbox_messages", labels);
+  mailbox_max_ = &reg.gauge("griddle_entity_mailbox_max", labels);
   latency_ = &reg.histogram("griddle_entity_message_latency_ns", labels);
 }
 
@@ -73,6 +75,15 @@ caf::behavior entity_host_actor::make_behavior() {
         peek(key, make_response_promise());
         return caf::delegated<peek_result>{};
       },
+      [this](inspect_atom, std::string& key, bool activate) -> caf::result<std::string> {
+        inspect(key, activate, make_response_promise());
+        return caf::delegated<std::string>{};
+      },
+      [this](trace_atom, std::string& key, uint32_t count, caf::actor& tracer) {
+        start_trace(key, count, std::move(tracer));
+      },
+      [this](passivate_atom, std::string& key) { return passivate_now(key); },
+      [this](actors_atom, std::string& top, uint32_t limit) { return list_actors(top, limit); },
       [this](count_atom) {
         return static_cast<uint64_t>(
             std::count_if(activations_.begin(), activations_.end(),
@@ -229,6 +240,8 @@ void entity_host_actor::on_loaded(const std::string& key, const stored_state& st
       deliver(key, handle, msg);
     act.queue.reset();
   }
+  if (!pending_traces_.empty())
+    begin_pending_trace(key, handle);
   directory_.publish(key, hash_of(key), std::move(handle));
 }
 

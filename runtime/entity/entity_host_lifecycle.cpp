@@ -1,5 +1,7 @@
 // The entity host's handling of endings: idle passivation, crashes with
 // restart and back-off, escalation, and the ordered stop.
+#include <algorithm>
+
 #include "runtime/entity/detail/entity_host_actor.hpp"
 #include "runtime/errc.hpp"
 
@@ -19,10 +21,20 @@ void entity_host_actor::sweep() {
     for (auto& key : switching_)
       to_passivate_.push_back(key);
     auto cutoff = idle_cutoff();
-    for (auto& [key, act] : activations_)
-      if (act.state == phase::active &&
-          act.record.last_active.load(std::memory_order_relaxed) <= cutoff)
+    int64_t queued = 0;
+    int64_t deepest = 0;
+    for (auto& [key, act] : activations_) {
+      if (act.state != phase::active)
+        continue;
+      // Mailbox lengths as the activations last saw them (entity_actor.hpp).
+      auto box = static_cast<int64_t>(act.record.mailbox.load(std::memory_order_relaxed));
+      queued += box;
+      deepest = std::max(deepest, box);
+      if (act.record.last_active.load(std::memory_order_relaxed) <= cutoff)
         to_passivate_.push_back(key);
+    }
+    mailbox_total_->set(queued);
+    mailbox_max_->set(deepest);
     passivate_some();
   }
   auto now = clock().now();

@@ -44,6 +44,7 @@ caf::actor entity_host_actor::spawn_activation(const std::string& key, activatio
   args.router = &router_;
   args.latency = latency_;
   args.snapshot_ref = snapshot_ref(type_, plan.version, key);
+  args.version = plan.version;
   if (plan.ghost.empty()) {
     if (plan.stats) {
       args.tally = plan.stats;
@@ -93,6 +94,7 @@ caf::actor entity_host_actor::spawn_sandboxed(const std::string& key, const std:
   args.store = sandbox;
   args.router = &router_.sandbox();
   args.sandboxed = true;
+  args.version = version;
   args.effects = std::move(log);
   auto ghost = system().spawn<entity_actor>(std::move(args));
   // The sandbox ends with its ghost, on a worker thread: left to die when the

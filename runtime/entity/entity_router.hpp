@@ -23,6 +23,7 @@
 #include "runtime/entity/entity_ref.hpp"
 #include "runtime/entity/view_board.hpp"
 #include "runtime/flags/flag_table.hpp"
+#include "runtime/rollout/effect_log.hpp"
 #include "runtime/rollout/rollout_table.hpp"
 #include "runtime/type_ids.hpp"
 
@@ -44,6 +45,7 @@ class entity_router {
   /// arrives at `self` through the returned handle.
   template <class Self, class Timeout, class... Ts>
   auto request(Self* self, const entity_ref& ref, const Timeout& timeout, Ts&&... xs) {
+    note_effect("request", ref, xs...);
     auto hash = stable_hash(ref);
     auto target = resolve(ref, hash);
     if (target.direct)
@@ -55,6 +57,7 @@ class entity_router {
   /// Sends `xs...` to `ref` without expecting a reply.
   template <class Self, class... Ts>
   void send(Self* self, const entity_ref& ref, Ts&&... xs) {
+    note_effect("send", ref, xs...);
     auto hash = stable_hash(ref);
     auto target = resolve(ref, hash);
     if (target.direct)
@@ -68,6 +71,7 @@ class entity_router {
   /// the store when it next activates (e.g. events for projections).
   template <class Self, class... Ts>
   void notify(Self* self, const entity_ref& ref, Ts&&... xs) {
+    note_effect("notify", ref, xs...);
     auto hash = stable_hash(ref);
     auto target = resolve(ref, hash);
     if (target.direct)
@@ -80,6 +84,7 @@ class entity_router {
   /// the original sender directly.
   template <class... Ts>
   void delegate(caf::response_promise& rp, const entity_ref& ref, Ts&&... xs) {
+    note_effect("delegate", ref, xs...);
     auto hash = stable_hash(ref);
     auto target = resolve(ref, hash);
     if (target.direct)
@@ -161,6 +166,17 @@ class entity_router {
   target resolve(const entity_ref& ref, uint64_t hash);
 
   caf::actor host_or_responder(const std::string& type) const;
+
+  /// Records a message to `ref` as an effect of the handler running on this
+  /// thread, while a ghost mirror compares that handler's effects
+  /// (rollout/effect_log.hpp); costs one thread-local read otherwise.
+  template <class... Ts>
+  static void note_effect(const char* via, const entity_ref& ref, const Ts&... xs) {
+    if (auto* log = rollout::effect_log::active())
+      log->record("message", {{"via", via},
+                              {"to", ref.type + '/' + ref.key},
+                              {"message", caf::to_string(caf::make_message(xs...))}});
+  }
 
   std::string local_node_;
   /// What this node knows of one entity type.

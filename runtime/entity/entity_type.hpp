@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -58,6 +59,14 @@ class entity_context {
   /// Where effects are recorded for comparison (runtime/rollout), or null
   /// when nobody compares this activation.
   virtual rollout::effect_log* effects() { return nullptr; }
+
+  /// The experiment arm the message being handled carries for `experiment`
+  /// (request_arms.hpp), or empty. Only valid while a handler runs, before
+  /// it returns (not in the continuations of its requests).
+  virtual std::string_view arm_of(std::string_view experiment) const {
+    (void)experiment;
+    return {};
+  }
 };
 
 /// Binds `slot` to the activation's board, if it may publish.

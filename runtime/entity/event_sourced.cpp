@@ -93,6 +93,8 @@ void event_sourced_behavior::append(std::vector<new_event> events,
               ++version_;
             }
             applied(events.size());
+            // Views show the committed state before the reply goes out.
+            handled();
             done(caf::none);
           },
           [this, done](caf::error& err) {

@@ -14,6 +14,7 @@
 #include "runtime/entity/projector.hpp"
 #include "runtime/errc.hpp"
 #include "runtime/flags/flag_controller.hpp"
+#include "runtime/metrics/statsd_client.hpp"
 #include "runtime/node/node_actor.hpp"
 #include "runtime/rollout/rollout_controller.hpp"
 #include "runtime/store/event_store_actor.hpp"
@@ -245,6 +246,29 @@ int run_node(int argc, char** argv, const application& app) {
               << "\n  store: " << n.store_description();
     if (n.port() != 0)
       std::cout << "\n  actor protocol: " << cfg.host << ":" << n.port();
+    std::unique_ptr<metrics::statsd_client> statsd;
+    if (!cfg.statsd.empty()) {
+      try {
+        auto addr = metrics::parse_statsd_address(cfg.statsd);
+        metrics::statsd_config sc;
+        sc.host = addr.host;
+        sc.port = addr.port;
+        sc.prefix = cfg.statsd_prefix;
+        sc.tags = cfg.statsd_tags;
+        sc.report_interval =
+            std::chrono::duration_cast<std::chrono::milliseconds>(cfg.statsd_interval);
+        statsd = metrics::start_statsd(sc);
+        std::cout << "\n  statsd: " << cfg.statsd << " (every " << sc.report_interval.count()
+                  << " ms, prefix " << sc.prefix << (sc.tags ? ", DogStatsD tags)" : ")");
+      } catch (const std::exception& e) {
+        std::cout << std::endl;
+        std::cerr << "griddle-node: cannot start statsD: " << e.what() << std::endl;
+        n.stop();
+        if (app.stop)
+          app.stop(sys);
+        return 1;
+      }
+    }
     if (app.open_front) {
       auto front = app.open_front(sys, n);
       if (!front) {

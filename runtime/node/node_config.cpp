@@ -1,6 +1,7 @@
 #include "runtime/node/node_config.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -9,6 +10,7 @@
 #include <caf/io/middleman.hpp>
 
 #include "runtime/errc.hpp"
+#include "runtime/metrics/statsd_client.hpp"
 #include "runtime/type_ids.hpp"
 
 namespace griddle::node {
@@ -26,7 +28,11 @@ node_config::node_config() {
       .add(port, "port", "port of the node's actor protocol (0: any free port, -1: off)")
       .add(state_interval, "state-interval", "how often to log entity counts (0: never)")
       .add(store, "store", "event store: sqlite:PATH or memory")
-      .add(store_sync, "store-sync", "sqlite durability: full or normal");
+      .add(store_sync, "store-sync", "sqlite durability: full or normal")
+      .add(statsd, "statsd", "send metrics over statsD (UDP) to HOST:PORT (empty: off)")
+      .add(statsd_prefix, "statsd-prefix", "prefix of every statsD name")
+      .add(statsd_tags, "statsd-tags", "send labels as DogStatsD tags")
+      .add(statsd_interval, "statsd-interval", "how often to report all metrics over statsD");
   // Peers that watch this node (gateways set a connection time-out) hear from
   // it every second even when no request is in flight.
   set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds(1)});
@@ -58,6 +64,15 @@ caf::error node_config::parse_all(int argc, char** argv) {
     return err;
   if (port < -1 || port > 65535)
     return make_error(errc::invalid_argument, "port must be -1..65535");
+  if (!statsd.empty()) {
+    try {
+      metrics::parse_statsd_address(statsd);
+    } catch (const std::invalid_argument& e) {
+      return make_error(errc::invalid_argument, std::string{"--statsd: "} + e.what());
+    }
+    if (statsd_interval < std::chrono::milliseconds(100))
+      return make_error(errc::invalid_argument, "statsd-interval must be at least 100ms");
+  }
   if (store != "memory" && (store.rfind("sqlite:", 0) != 0 || store.size() == 7))
     return make_error(errc::invalid_argument,
                       "store must be sqlite:PATH or memory, got '" + store + "'");

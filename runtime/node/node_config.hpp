@@ -40,6 +40,15 @@ class node_config : public caf::actor_system_config {
   /// SQLite durability: `full` survives kill -9 and power loss, `normal`
   /// only kill -9 (docs/store.md).
   std::string store_sync = "full";
+  /// Where to send metrics over statsD (`HOST:PORT`, `[V6]:PORT`); empty:
+  /// no statsD (runtime/metrics/statsd_client.hpp, docs/metrics.md).
+  std::string statsd;
+  /// Prepended to every statsD name.
+  std::string statsd_prefix = "griddle.";
+  /// DogStatsD tags (`|#type:feed`) instead of labels folded into names.
+  bool statsd_tags = false;
+  /// How often the whole registry is reported over statsD.
+  caf::timespan statsd_interval = std::chrono::seconds(10);
 };
 
 /// The command line with `--name value` joined into `--name=value` for the

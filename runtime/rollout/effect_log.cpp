@@ -2,6 +2,24 @@
 
 namespace griddle::rollout {
 
+namespace {
+
+thread_local effect_log* active_log = nullptr;
+
+}  // namespace
+
+effect_log* effect_log::active() noexcept {
+  return active_log;
+}
+
+effect_scope::effect_scope(effect_log* log) noexcept : outer_(active_log) {
+  active_log = log;
+}
+
+effect_scope::~effect_scope() {
+  active_log = outer_;
+}
+
 void effect_log::begin(uint64_t seq) noexcept {
   std::lock_guard<std::mutex> guard{mtx_};
   current_ = seq;

@@ -22,8 +22,13 @@ constexpr caf::timespan live_timeout = std::chrono::minutes(1);
 std::string kind_of(const caf::message& msg) {
   if (msg.empty())
     return "empty";
-  if (msg.match_element<caf::atom_value>(0))
+  if (msg.match_element<caf::atom_value>(0)) {
+    // The kind of a message with experiment arms is the kind of its inside.
+    if (msg.size() == 3 && msg.get_as<caf::atom_value>(0) == arms_atom::value &&
+        msg.match_element<caf::message>(2))
+      return kind_of(msg.get_as<caf::message>(2));
     return caf::to_string(msg.get_as<caf::atom_value>(0));
+  }
   auto text = msg.content().stringify(0);
   return text.substr(0, text.find('('));
 }
@@ -72,6 +77,15 @@ class ghost_mirror : public caf::event_based_actor {
           }
           begin_ending();
           return caf::unit;
+        },
+        // The admin API's inspection and traces look at the live activation.
+        [this](inspect_atom) -> caf::result<caf::message> {
+          auto rp = make_response_promise();
+          rp.delegate(args_.live, inspect_atom_v);
+          return caf::delegated<caf::message>{};
+        },
+        [this](trace_atom, uint32_t count, caf::actor& tracer) {
+          send(args_.live, trace_atom_v, count, std::move(tracer));
         },
         [this](peek_atom) -> caf::result<caf::message> {
           auto rp = make_response_promise();

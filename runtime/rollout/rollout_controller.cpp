@@ -5,6 +5,7 @@
 #include "runtime/entity/entity_router.hpp"
 #include "runtime/entity/event_sourced.hpp"
 #include "runtime/errc.hpp"
+#include "runtime/metrics/registry.hpp"
 #include "runtime/rollout/guard.hpp"
 #include "runtime/store/event_store.hpp"
 #include "runtime/type_ids.hpp"
@@ -177,6 +178,9 @@ class rollout_controller final : public entity::event_sourced_behavior {
       return caf::unit;
     auto now = store::unix_now_ms();
     if (auto why = check_guard(state_, *stats_, now)) {
+      metrics::registry::global()
+          .counter("griddle_rollout_guard_rollbacks_total", {{"type", ctx_->ref().key}})
+          .inc();
       append({{events::rolled_back, {{"reason", "by the guard: " + *why}}, {}, 1}},
              [this](const caf::error&) { install(); });
       return caf::unit;

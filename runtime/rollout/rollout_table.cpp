@@ -2,10 +2,21 @@
 
 #include <mutex>
 
+#include "runtime/metrics/registry.hpp"
+
 namespace griddle::rollout {
 
 void rollout_table::set(const std::string& type, rollout_state st,
                         std::shared_ptr<rollout_stats> stats) {
+  // What a dashboard shows of the rollout (docs/metrics.md).
+  auto& reg = metrics::registry::global();
+  metrics::labels labels{{"type", type}};
+  reg.gauge("griddle_rollout_phase", labels).set(static_cast<int64_t>(st.phase));
+  reg.gauge("griddle_rollout_ramp_basis_points", labels)
+      .set(st.phase == phase::ramp ? st.ramp_bp : 0);
+  reg.gauge("griddle_rollout_mirror_basis_points", labels)
+      .set(st.phase == phase::ghost ? st.mirror_bp : 0);
+  reg.gauge("griddle_rollout_guard_enabled", labels).set(st.guard.enabled ? 1 : 0);
   auto ptr = std::make_shared<const rollout_state>(std::move(st));
   std::unique_lock<std::shared_mutex> guard{mtx_};
   auto& e = entries_[type];

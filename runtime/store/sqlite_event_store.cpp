@@ -1,6 +1,7 @@
 #include "runtime/store/sqlite_event_store.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <future>
 #include <limits>
@@ -8,6 +9,7 @@
 #include <utility>
 
 #include "runtime/errc.hpp"
+#include "runtime/metrics/registry.hpp"
 #include "runtime/store/detail/event_tags.hpp"
 #include "runtime/store/detail/sqlite_connection.hpp"
 #include "runtime/store/sqlite_schema.hpp"
@@ -253,7 +255,38 @@ void sqlite_event_store::run_writer() {
   }
 }
 
+namespace {
+
+/// The writer's metrics (docs/metrics.md), shared by every SQLite store of
+/// the process.
+struct writer_metrics {
+  metrics::counter& appends;
+  metrics::counter& events;
+  metrics::counter& conflicts;
+  metrics::counter& batches;
+  metrics::counter& batched_jobs;
+  metrics::gauge& last_batch;
+  metrics::latency_histogram& commit_latency;
+
+  static writer_metrics& get() {
+    auto& reg = metrics::registry::global();
+    static writer_metrics m{
+        reg.counter("griddle_store_appends_total"),      reg.counter("griddle_store_events_total"),
+        reg.counter("griddle_store_conflicts_total"),    reg.counter("griddle_store_batches_total"),
+        reg.counter("griddle_store_batched_jobs_total"), reg.gauge("griddle_store_last_batch_jobs"),
+        reg.histogram("griddle_store_commit_latency_ns")};
+    return m;
+  }
+};
+
+}  // namespace
+
 void sqlite_event_store::commit_batch(std::deque<job>& batch) {
+  auto& m = writer_metrics::get();
+  auto started = std::chrono::steady_clock::now();
+  m.batches.inc();
+  m.batched_jobs.inc(batch.size());
+  m.last_batch.set(static_cast<int64_t>(batch.size()));
   auto& w = *write_;
   std::vector<append_outcome> outcomes(batch.size(), append_outcome{caf::error{}});
   bool committed = false;
@@ -291,13 +324,20 @@ void sqlite_event_store::commit_batch(std::deque<job>& batch) {
       if (batch[i].snapshot)
         continue;
       if (!outcomes[i]) {
-        if (is(outcomes[i].error(), errc::conflict))
+        if (is(outcomes[i].error(), errc::conflict)) {
           conflicts_.fetch_add(1, std::memory_order_relaxed);
+          m.conflicts.inc();
+        }
       } else if (!outcomes[i]->duplicate) {
         appends_.fetch_add(1, std::memory_order_relaxed);
         events_.fetch_add(batch[i].events.size(), std::memory_order_relaxed);
+        m.appends.inc();
+        m.events.inc(batch[i].events.size());
       }
     }
+    if (committed)
+      m.commit_latency.record(std::chrono::duration_cast<std::chrono::nanoseconds>(
+          std::chrono::steady_clock::now() - started));
     if (committed)
       publish(batch, outcomes, timestamp);
   }

@@ -10,6 +10,7 @@
 #include <caf/system_messages.hpp>
 
 #include "runtime/errc.hpp"
+#include "runtime/supervision/supervision_board.hpp"
 #include "runtime/type_ids.hpp"
 
 namespace griddle::supervision::detail {
@@ -23,22 +24,36 @@ supervisor_actor::supervisor_actor(caf::actor_config& cfg, supervisor_spec spec)
 }
 
 caf::behavior supervisor_actor::make_behavior() {
-  set_down_handler([this](caf::down_msg& msg) { on_down(msg); });
+  // Every change of a child's state happens in one of these handlers, each
+  // of which publishes the new state on the supervision board.
+  set_down_handler([this](caf::down_msg& msg) {
+    on_down(msg);
+    report();
+  });
   set_exit_handler([this](caf::exit_msg& msg) {
     begin_shutdown(is_normal_exit(msg.reason) ? caf::make_error(caf::exit_reason::user_shutdown)
                                               : msg.reason);
+    report();
   });
   std::set<size_t> all;
   for (size_t i = 0; i < children_.size(); ++i)
     all.insert(all.end(), i);
   start_children(all);
+  report();
   return {
-      [this](restart_atom, uint64_t id) { on_restart(id); },
-      [this](stop_timeout_atom, uint64_t token) { on_stop_timeout(token); },
+      [this](restart_atom, uint64_t id) {
+        on_restart(id);
+        report();
+      },
+      [this](stop_timeout_atom, uint64_t token) {
+        on_stop_timeout(token);
+        report();
+      },
       [this](shutdown_atom) {
         auto rp = make_response_promise();
         shutdown_promises_.push_back(rp);
         begin_shutdown(caf::make_error(caf::exit_reason::user_shutdown));
+        report();
         return rp;
       },
       [this](status_atom) { return status(); },
@@ -46,6 +61,7 @@ caf::behavior supervisor_actor::make_behavior() {
 }
 
 void supervisor_actor::on_exit() {
+  supervision_board::global().withdraw(id());
   for (auto& c : children_) {
     if (c.handle) {
       caf::anon_send_exit(c.handle, caf::exit_reason::kill);
@@ -77,6 +93,11 @@ void supervisor_actor::start_children(const std::set<size_t>& indices) {
 
 caf::error supervisor_actor::start_child(size_t index) {
   auto& c = children_[index];
+  if (c.started) {
+    ++c.restarts;
+    ++restarts_;
+  }
+  c.started = true;
   c.state = child_state::stopped;
   caf::actor hdl;
   try {
@@ -283,6 +304,24 @@ void supervisor_actor::finish() {
 }
 
 // -- introspection ------------------------------------------------------------
+
+void supervisor_actor::report() {
+  if (getf(is_terminated_flag))
+    return;
+  static constexpr const char* state_names[] = {"stopped", "running", "stopping", "restarting"};
+  supervisor_report r;
+  r.actor = id();
+  r.name = spec_.name;
+  r.strategy = to_string(spec_.how);
+  r.phase = phase_ == phase::running         ? "running"
+            : phase_ == phase::shutting_down ? "shutting_down"
+                                             : "escalating";
+  r.restarts = restarts_;
+  for (auto& c : children_)
+    r.children.push_back({c.spec.name, state_names[static_cast<size_t>(c.state)], c.restarts,
+                          c.handle ? c.handle.id() : 0});
+  supervision_board::global().publish(std::move(r));
+}
 
 std::string supervisor_actor::status() const {
   // Indexed by child_state.

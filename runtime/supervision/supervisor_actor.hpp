@@ -43,6 +43,9 @@ class supervisor_actor : public caf::event_based_actor {
     child_spec spec;
     caf::actor handle;  // Valid while the child runs or is being stopped.
     child_state state = child_state::stopped;
+    /// Started at least once: each later start is a restart.
+    bool started = false;
+    uint64_t restarts = 0;
   };
 
   enum class phase { running, shutting_down, escalating };
@@ -110,10 +113,15 @@ class supervisor_actor : public caf::event_based_actor {
 
   std::string status() const;
 
+  /// Publishes the current state on the supervision board.
+  void report();
+
   // -- state ------------------------------------------------------------------
 
   supervisor_spec spec_;
   restart_tracker tracker_;
+  /// Restarts of any child since this supervisor started.
+  uint64_t restarts_ = 0;
   std::vector<child> children_;
   phase phase_ = phase::running;
   caf::error final_reason_;

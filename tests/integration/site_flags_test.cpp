@@ -17,8 +17,15 @@ namespace {
 
 constexpr const char* admin_token = "site-flags-admin-token-0123";
 
+std::vector<std::string> node_args(std::vector<std::string> extra = {}) {
+  extra.push_back("--admin=0");
+  extra.push_back(std::string{"--admin-token="} + admin_token);
+  return extra;
+}
+
 struct fixture : test::gateway_fixture {
-  fixture() : gateway_fixture({"--admin=0", std::string{"--admin-token="} + admin_token}) {}
+  explicit fixture(std::vector<std::string> args = node_args())
+      : gateway_fixture(std::move(args)) {}
 
   nlohmann::json admin(std::string_view method, std::string_view target,
                        const nlohmann::json& body) {
@@ -40,6 +47,38 @@ struct fixture : test::gateway_fixture {
              {{"name", "matched_first"}, {"weight", matched_first}}}}});
   }
 
+  /// Ada and Bob like each other (a match, older), then Cara visits Bob
+  /// (newer); returns Bob once his feed shows both.
+  test::site_user matched_and_visited_bob() {
+    auto ada = join("ada");
+    auto bob = join("bob");
+    auto cara = join("cara");
+    as(ada, "POST", "/v1/users/" + bob.id + "/like");
+    as(bob, "POST", "/v1/users/" + ada.id + "/like");
+    std::this_thread::sleep_for(50ms);
+    as(cara, "GET", "/v1/users/" + bob.id);
+    bool both = false;
+    for (int i = 0; i < 200 && !both; ++i) {
+      auto items = as(bob, "GET", "/v1/feed?limit=20")["items"];
+      std::set<std::string> kinds;
+      for (auto& x : items)
+        kinds.insert(x["kind"].get<std::string>());
+      both = kinds.count("matched") != 0 && kinds.count("visited") != 0;
+      if (!both)
+        std::this_thread::sleep_for(20ms);
+    }
+    CAF_REQUIRE(both);
+    return bob;
+  }
+
+  uint64_t exposures() {
+    uint64_t n = 0;
+    auto results = admin("GET", "/admin/v1/experiments/feed-ranking/results", nullptr);
+    for (auto& arm : results["arms"])
+      n += arm["exposures"].get<uint64_t>();
+    return n;
+  }
+
   std::string first_kind(const test::site_user& u) {
     auto items = as(u, "GET", "/v1/feed?limit=20")["items"];
     return items.empty() ? std::string{} : items[0]["kind"].get<std::string>();
@@ -51,25 +90,7 @@ struct fixture : test::gateway_fixture {
 CAF_TEST_FIXTURE_SCOPE(site_flags_tests, fixture)
 
 CAF_TEST(the feed ranking experiment orders the feed by arm) {
-  auto ada = join("ada");
-  auto bob = join("bob");
-  auto cara = join("cara");
-  // Ada and Bob like each other (a match, older), then Cara visits Bob (newer).
-  as(ada, "POST", "/v1/users/" + bob.id + "/like");
-  as(bob, "POST", "/v1/users/" + ada.id + "/like");
-  std::this_thread::sleep_for(50ms);
-  as(cara, "GET", "/v1/users/" + bob.id);
-  bool both = false;
-  for (int i = 0; i < 200 && !both; ++i) {
-    auto items = as(bob, "GET", "/v1/feed?limit=20")["items"];
-    std::set<std::string> kinds;
-    for (auto& x : items)
-      kinds.insert(x["kind"].get<std::string>());
-    both = kinds.count("matched") != 0 && kinds.count("visited") != 0;
-    if (!both)
-      std::this_thread::sleep_for(20ms);
-  }
-  CAF_REQUIRE(both);
+  auto bob = matched_and_visited_bob();
   CAF_CHECK_EQUAL(first_kind(bob), "visited");  // newest first without an experiment
   set_ranking(0, 1);
   CAF_CHECK_EQUAL(first_kind(bob), "matched");
@@ -121,6 +142,54 @@ CAF_TEST(the online roulette toggle shuffles who is online) {
   // Another user, whom no rule names, still sees the usual order.
   auto other = call("GET", "/v1/online?limit=20", {}, test::bearer(users[1].token)).json();
   CAF_CHECK_EQUAL(other["items"].size(), users.size());
+}
+
+CAF_TEST(experiment rules on city and age follow the published profile) {
+  auto lisa = join("lisa", "Lisbon");
+  auto sam = join("sam");
+  // Both were born in 1990 (gateway_fixture::join).
+  auto aim = [&](int age_min, int age_max) {
+    admin("PUT", "/admin/v1/experiments/feed-ranking",
+          {{"enabled", true},
+           {"arms",
+            {{{"name", "control"}, {"weight", 1}}, {{"name", "matched_first"}, {"weight", 1}}}},
+           {"rules", {{{"cities", {"lisbon"}}, {"age_min", age_min}, {"age_max", age_max}}}}});
+  };
+  aim(18, 99);
+  auto before = exposures();
+  as(sam, "GET", "/v1/feed?limit=20");
+  CAF_CHECK_EQUAL(exposures(), before);  // Stockholm: not aimed at
+  as(lisa, "GET", "/v1/feed?limit=20");
+  CAF_CHECK_EQUAL(exposures(), before + 1);
+  aim(60, 99);
+  as(lisa, "GET", "/v1/feed?limit=20");
+  CAF_CHECK_EQUAL(exposures(), before + 1);  // too young for the rule now
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+namespace {
+
+/// The gateway asks the feed entity for every page (no view reads), so a
+/// ranked page proves the arm reached the entity with the request.
+struct entity_reads_fixture : fixture {
+  entity_reads_fixture() : fixture(node_args({"--http-no-read-views"})) {}
+};
+
+}  // namespace
+
+CAF_TEST_FIXTURE_SCOPE(site_flags_entity_tests, entity_reads_fixture)
+
+CAF_TEST(the arm travels with the feed request to the entity) {
+  auto bob = matched_and_visited_bob();
+  CAF_CHECK_EQUAL(first_kind(bob), "visited");
+  set_ranking(0, 1);
+  CAF_CHECK_EQUAL(first_kind(bob), "matched");
+  set_ranking(1, 0);
+  CAF_CHECK_EQUAL(first_kind(bob), "visited");
+  auto metrics = call("GET", "/metrics").body;
+  CAF_CHECK(metrics.find("griddle_experiment_requests_total{arm=\"matched_first\","
+                         "experiment=\"feed-ranking\"}") != std::string::npos);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -109,6 +109,23 @@ class entity_host_actor : public caf::event_based_actor {
   /// with the new one on their next message).
   void reconsider();
 
+  // -- the admin API's views (entity_host_admin.cpp) -------------------------------
+
+  /// The active entities, sorted by `top` ("messages", "mailbox", "latency"
+  /// or "idle"), at most `limit`, as JSON text.
+  std::string list_actors(const std::string& top, uint32_t limit) const;
+  /// Delegates `rp` to the activation's own inspect; without one, activates
+  /// it when `activate`, else answers {"active": false}.
+  void inspect(const std::string& key, bool activate, caf::response_promise rp);
+  /// Starts a bounded trace of `key` (now if active, and at each activation
+  /// until the tracer ends it with `count` 0).
+  void start_trace(const std::string& key, uint32_t count, caf::actor tracer);
+  /// Sends the trace of `key`, if one runs, to its new activation.
+  void begin_pending_trace(const std::string& key, const caf::actor& handle);
+  /// Passivates `key` if active (retried by the sweep while messages are on
+  /// their way to it); false when it is not active.
+  bool passivate_now(const std::string& key);
+
   // -- passivation, crashes, stop (entity_host_lifecycle.cpp) --------------------
 
   /// Activity stamps at or before this mark belong to idle entities.
@@ -144,6 +161,8 @@ class entity_host_actor : public caf::event_based_actor {
   /// Passivated activations in the order they were told, with when; the
   /// ones still alive after the grace period are ended by `end_lingering`.
   std::deque<std::pair<caf::actor_clock::time_point, caf::actor_addr>> draining_;
+  /// The traces running, by key: given to each new activation of the key.
+  std::unordered_map<std::string, std::pair<uint32_t, caf::actor>> pending_traces_;
   /// Activations told to passivate that have not ended yet.
   size_t draining_count_ = 0;
   bool stopping_ = false;
@@ -153,6 +172,10 @@ class entity_host_actor : public caf::event_based_actor {
   metrics::counter* restarts_total_;
   metrics::counter* failures_total_;
   metrics::gauge* active_;
+  /// Messages waiting in the active entities' mailboxes, summed and the
+  /// largest, as of the last sweep.
+  metrics::gauge* mailbox_total_;
+  metrics::gauge* mailbox_max_;
   metrics::latency_histogram* latency_;
 };
 
