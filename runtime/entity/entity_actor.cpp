@@ -69,7 +69,7 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
       if (inner.empty())
         return invoke_empty(f);
       auto outer = owner_->arms_;
-      owner_->arms_ = xs.get_as<std::string>(1);
+      owner_->arms_ = &xs.get_as<std::string>(1);
       auto result = invoke(f, inner.content());
       owner_->arms_ = outer;
       return result;
@@ -99,8 +99,12 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
     if (xs.size() == 3 && xs.match_elements<caf::atom_value, uint32_t, caf::actor>() &&
         xs.get_as<caf::atom_value>(0) == trace_atom::value) {
       // A bounded trace (admin API): the next `count` messages go to the tracer.
-      owner_->trace_left_ = xs.get_as<uint32_t>(1);
-      owner_->tracer_ = owner_->trace_left_ > 0 ? xs.get_as<caf::actor>(2) : caf::actor{};
+      auto count = xs.get_as<uint32_t>(1);
+      auto& tracer = xs.get_as<caf::actor>(2);
+      if (count == 0 || !tracer)
+        owner_->trace_.reset();
+      else
+        owner_->trace_.reset(new entity_actor::trace_state{tracer, count, 0, 0});
       f();
       return caf::match_case::match;
     }
@@ -112,7 +116,7 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
     // Messages to other entities are effects too while a mirror compares them.
     rollout::effect_scope effects{owner_->args_.effects.get()};
     auto& app = app_.as_behavior_impl();
-    auto spied = owner_->args_.tally || owner_->tracer_;
+    auto spied = owner_->args_.tally || owner_->trace_;
     auto result = spied ? app->invoke(spy, xs) : app->invoke(f, xs);
     if (result != caf::match_case::no_match) {
       auto& args = owner_->args_;
@@ -178,58 +182,63 @@ void entity_actor::handled(const caf::type_erased_tuple& xs, int64_t end_ns, uin
   auto& rec = *args_.record;
   rec.messages.store(rec.messages.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   rec.busy_ns.store(rec.busy_ns.load(std::memory_order_relaxed) + ns, std::memory_order_relaxed);
-  if (ns > rec.max_ns.load(std::memory_order_relaxed))
-    rec.max_ns.store(ns, std::memory_order_relaxed);
+  auto us = static_cast<uint32_t>(std::min<uint64_t>(ns / 1000, 0x7fffffff));
+  if (us > rec.max_us.load(std::memory_order_relaxed))
+    rec.max_us.store(us, std::memory_order_relaxed);
   auto& box = mailbox();
   rec.mailbox.store(box.empty() ? 0 : static_cast<uint32_t>(box.size()), std::memory_order_relaxed);
   auto& h = history_[history_next_++ % history_size];
-  h.at_ms = end_ns / 1'000'000;
   h.atom = xs.size() > 0 && xs.match_element<caf::atom_value>(0)
                ? static_cast<uint64_t>(xs.get_as<caf::atom_value>(0))
                : 0;
-  h.latency_us = static_cast<uint32_t>(std::min<uint64_t>(ns / 1000, UINT32_MAX));
-  h.failed = failed;
-  if (tracer_) {
-    // Rate-limited: at most one traced message per millisecond; the ones in
-    // between are only counted, and the next line says how many.
-    constexpr int64_t min_gap_ns = 1'000'000;
-    if (end_ns - last_traced_ns_ < min_gap_ns) {
-      ++trace_skipped_;
-      return;
-    }
-    last_traced_ns_ = end_ns;
-    constexpr size_t max_text = 300;
-    auto text = xs.stringify();
-    if (text.size() > max_text)
-      text = text.substr(0, max_text) + "...";
-    nlohmann::json line{{"at_ms", store::unix_now_ms()},
-                        {"message", std::move(text)},
-                        {"latency_ms", static_cast<double>(ns) / 1e6},
-                        {"outcome", failed ? "error" : "ok"}};
-    if (trace_skipped_ > 0) {
-      line["skipped_before"] = trace_skipped_;
-      trace_skipped_ = 0;
-    }
-    send(tracer_, trace_atom_v, line.dump());
-    if (--trace_left_ == 0)
-      tracer_ = nullptr;
+  h.at_ms = static_cast<uint32_t>(end_ns / 1'000'000);
+  h.latency_us = us | (failed ? 0x80000000u : 0u);
+  if (trace_)
+    trace(xs, end_ns, ns, failed);
+}
+
+void entity_actor::trace(const caf::type_erased_tuple& xs, int64_t end_ns, uint64_t ns,
+                         bool failed) {
+  auto& t = *trace_;
+  // Rate-limited: at most one traced message per millisecond; the ones in
+  // between are only counted, and the next line says how many.
+  constexpr int64_t min_gap_ns = 1'000'000;
+  if (end_ns - t.last_ns < min_gap_ns) {
+    ++t.skipped;
+    return;
   }
+  t.last_ns = end_ns;
+  constexpr size_t max_text = 300;
+  auto text = xs.stringify();
+  if (text.size() > max_text)
+    text = text.substr(0, max_text) + "...";
+  nlohmann::json line{{"at_ms", store::unix_now_ms()},
+                      {"message", std::move(text)},
+                      {"latency_ms", static_cast<double>(ns) / 1e6},
+                      {"outcome", failed ? "error" : "ok"}};
+  if (t.skipped > 0) {
+    line["skipped_before"] = t.skipped;
+    t.skipped = 0;
+  }
+  send(t.tracer, trace_atom_v, line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  if (--t.left == 0)
+    trace_.reset();
 }
 
 std::string entity_actor::inspect_json() {
   auto& rec = *args_.record;
   // History times are on the actor clock; shown as Unix milliseconds.
-  auto now_ms = clock().now().time_since_epoch().count() / 1'000'000;
+  auto now_ms = static_cast<uint32_t>(clock().now().time_since_epoch().count() / 1'000'000);
   auto unix_ms = store::unix_now_ms();
   auto last = nlohmann::json::array();
-  auto n = std::min<uint64_t>(history_next_, history_size);
-  for (uint64_t i = history_next_ - n; i < history_next_; ++i) {
+  auto n = std::min<uint32_t>(history_next_, history_size);
+  for (uint32_t i = history_next_ - n; i != history_next_; ++i) {
     auto& h = history_[i % history_size];
-    last.push_back({{"at_ms", unix_ms - (now_ms - h.at_ms)},
+    last.push_back({{"at_ms", unix_ms - static_cast<int64_t>(now_ms - h.at_ms)},
                     {"message", h.atom != 0 ? caf::to_string(static_cast<caf::atom_value>(h.atom))
                                             : std::string{"(no atom)"}},
-                    {"latency_ms", h.latency_us / 1000.0},
-                    {"outcome", h.failed ? "error" : "ok"}});
+                    {"latency_ms", (h.latency_us & 0x7fffffff) / 1000.0},
+                    {"outcome", (h.latency_us & 0x80000000u) != 0 ? "error" : "ok"}});
   }
   auto snapshot = args_.behavior ? args_.behavior->snapshot() : std::string{};
   auto* redact = args_.redact;
@@ -245,13 +254,13 @@ std::string entity_actor::inspect_json() {
                      {"messages", rec.messages.load(std::memory_order_relaxed)},
                      {"state", std::move(state)},
                      {"last_messages", std::move(last)}};
-  if (tracer_)
-    doc["tracing"] = trace_left_;
-  return doc.dump();
+  if (trace_)
+    doc["tracing"] = trace_->left;
+  return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string_view entity_actor::arm_of(std::string_view experiment) const {
-  return find_arm(arms_, experiment);
+  return arms_ != nullptr ? find_arm(*arms_, experiment) : std::string_view{};
 }
 
 view_board* entity_actor::views() {

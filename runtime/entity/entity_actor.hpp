@@ -32,7 +32,7 @@ struct activation_record {
   /// Written by the activation only; read by the host.
   std::atomic<uint64_t> messages{0};
   std::atomic<uint64_t> busy_ns{0};
-  std::atomic<uint64_t> max_ns{0};
+  std::atomic<uint32_t> max_us{0};
   std::atomic<uint32_t> mailbox{0};
 };
 
@@ -94,32 +94,40 @@ class entity_actor : public caf::event_based_actor, public entity_context {
   /// Notes one handled application message: statistics, history, trace.
   void handled(const caf::type_erased_tuple& xs, int64_t end_ns, uint64_t ns, bool failed);
 
+  /// Sends one handled message to the trace in progress.
+  void trace(const caf::type_erased_tuple& xs, int64_t end_ns, uint64_t ns, bool failed);
+
   /// The admin API's view of this activation, as JSON text.
   std::string inspect_json();
 
-  /// One message handled recently, for `inspect`.
+  /// One message handled recently, for `inspect`; 16 bytes, as every
+  /// active entity keeps `history_size` of them.
   struct history_entry {
-    int64_t at_ms = 0;
     /// The message's first element when it is an atom, else 0.
     uint64_t atom = 0;
+    /// When it ended, in milliseconds of the actor clock modulo 2^32.
+    uint32_t at_ms = 0;
+    /// Handling time in microseconds; the top bit is set when it failed.
     uint32_t latency_us = 0;
-    bool failed = false;
   };
-  static constexpr size_t history_size = 8;
+  static constexpr size_t history_size = 4;
+
+  /// A trace in progress (admin API); allocated only while one runs.
+  struct trace_state {
+    caf::actor tracer;
+    uint32_t left = 0;
+    uint32_t skipped = 0;
+    int64_t last_ns = 0;
+  };
 
   activation_args args_;
   /// The arms of the message being handled (request_arms.hpp); points into
   /// that message, so only valid while its handler runs.
-  std::string_view arms_;
+  const std::string* arms_ = nullptr;
   /// The last `history_size` messages, oldest overwritten first.
   std::array<history_entry, history_size> history_{};
-  uint64_t history_next_ = 0;
-  /// While a trace runs (admin API): where each handled message is sent,
-  /// and how many more.
-  caf::actor tracer_;
-  uint32_t trace_left_ = 0;
-  int64_t last_traced_ns_ = 0;
-  uint32_t trace_skipped_ = 0;
+  uint32_t history_next_ = 0;
+  std::unique_ptr<trace_state> trace_;
 };
 
 }  // namespace griddle::entity

@@ -31,7 +31,7 @@ std::string entity_host_actor::list_actors(const std::string& top, uint32_t limi
     auto busy = rec.busy_ns.load(std::memory_order_relaxed);
     rows.push_back({&key, &act, messages, rec.mailbox.load(std::memory_order_relaxed),
                     messages == 0 ? 0.0 : static_cast<double>(busy) / messages / 1e6,
-                    static_cast<double>(rec.max_ns.load(std::memory_order_relaxed)) / 1e6,
+                    static_cast<double>(rec.max_us.load(std::memory_order_relaxed)) / 1e3,
                     (now - rec.last_active.load(std::memory_order_relaxed)) / 1'000'000});
   }
   auto by = [&top](const row& x, const row& y) {
