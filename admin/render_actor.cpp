@@ -40,12 +40,12 @@ void render_actors(const nlohmann::json& doc, std::ostream& out) {
   }
   out << type << ": " << active << " active, top " << actors.size() << " by " << text(doc, "top")
       << '\n';
-  text_table table{{"KEY", "VERSION", "MAILBOX", "MESSAGES", "P99 MS", "IDLE"},
-                   {false, false, true, true, true, true}};
+  text_table table{{"KEY", "VERSION", "MAILBOX", "MESSAGES", "MEAN MS", "MAX MS", "IDLE"},
+                   {false, false, true, true, true, true, true}};
   for (const auto& a : actors)
     table.add({text(a, "key"), text(a, "version"), figure(number(a, "mailbox")),
-               figure(number(a, "messages")), fixed(number(a, "p99_ms"), 2),
-               duration(number(a, "idle_ms") / 1000)});
+               figure(number(a, "messages")), fixed(number(a, "mean_ms"), 2),
+               fixed(number(a, "max_ms"), 2), duration(number(a, "idle_ms") / 1000)});
   table.print(out, "  ");
 }
 

@@ -54,7 +54,7 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
         xs.get_as<caf::atom_value>(0) == mirrored_atom::value) {
       // From a ghost mirror: note which message the effects belong to, then
       // handle the message inside; the reply goes to the mirror.
-      if (auto* log = owner_->args_.effects.get())
+      if (auto* log = owner_->args_.effects())
         log->begin(xs.get_as<uint64_t>(1));
       auto inner = xs.get_as<caf::message>(2);
       if (inner.empty())
@@ -78,9 +78,9 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
       auto x = xs.get_as<caf::atom_value>(0);
       if (x == peek_atom::value) {
         auto snapshot = owner_->args_.behavior->snapshot();
-        auto* redact = owner_->args_.redact;
-        if (redact != nullptr && *redact)
-          snapshot = (*redact)(snapshot);
+        auto& redact = owner_->args_.type->redact;
+        if (redact)
+          snapshot = redact(snapshot);
         auto reply = caf::make_message(peek_result{true, std::move(snapshot)});
         f(reply);
         return caf::match_case::match;
@@ -114,9 +114,10 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
     // or a trace reports them.
     error_spy spy{f};
     // Messages to other entities are effects too while a mirror compares them.
-    rollout::effect_scope effects{owner_->args_.effects.get()};
+    rollout::effect_scope effects{owner_->args_.effects()};
     auto& app = app_.as_behavior_impl();
-    auto spied = owner_->args_.tally || owner_->trace_;
+    auto* tally = owner_->args_.tally();
+    auto spied = tally != nullptr || owner_->trace_;
     auto result = spied ? app->invoke(spy, xs) : app->invoke(f, xs);
     if (result != caf::match_case::no_match) {
       auto& args = owner_->args_;
@@ -127,8 +128,8 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
       auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(end - start);
       if (args.latency != nullptr)
         args.latency->record(ns);
-      if (args.tally)
-        args.tally->handled(args.candidate, store::unix_now_ms(), ns.count(), spy.failed);
+      if (tally != nullptr)
+        tally->handled(args.rollout->candidate, store::unix_now_ms(), ns.count(), spy.failed);
       owner_->handled(xs, end.time_since_epoch().count(), static_cast<uint64_t>(ns.count()),
                       spy.failed);
     }
@@ -148,8 +149,6 @@ class entity_behavior_impl : public caf::detail::behavior_impl {
 
 entity_actor::entity_actor(caf::actor_config& cfg, activation_args args)
     : caf::event_based_actor(cfg), args_(std::move(args)) {
-  if (args_.snapshot_ref.type.empty())
-    args_.snapshot_ref = args_.ref;
   set_exception_handler([](caf::scheduled_actor* self, std::exception_ptr& eptr) -> caf::error {
     std::string what = "unknown exception";
     try {
@@ -173,7 +172,8 @@ entity_actor::entity_actor(caf::actor_config& cfg, activation_args args)
 void entity_actor::persist() {
   if (args_.sandboxed || !args_.behavior->needs_save())
     return;
-  send(args_.store, save_atom_v, args_.snapshot_ref, args_.behavior->snapshot());
+  send(args_.store, save_atom_v, snapshot_ref(*args_.type, *args_.version, args_.ref.key),
+       args_.behavior->snapshot());
   args_.behavior->saved();
 }
 
@@ -241,14 +241,14 @@ std::string entity_actor::inspect_json() {
                     {"outcome", (h.latency_us & 0x80000000u) != 0 ? "error" : "ok"}});
   }
   auto snapshot = args_.behavior ? args_.behavior->snapshot() : std::string{};
-  auto* redact = args_.redact;
-  if (redact != nullptr && *redact)
-    snapshot = (*redact)(snapshot);
+  auto& redact = args_.type->redact;
+  if (redact)
+    snapshot = redact(snapshot);
   auto state = nlohmann::json::parse(snapshot, nullptr, false);
   if (state.is_discarded())
     state = snapshot;
   auto& box = mailbox();
-  nlohmann::json doc{{"version", args_.version},
+  nlohmann::json doc{{"version", *args_.version},
                      {"sandboxed", args_.sandboxed},
                      {"mailbox", box.empty() ? 0 : box.size()},
                      {"messages", rec.messages.load(std::memory_order_relaxed)},

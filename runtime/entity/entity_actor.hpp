@@ -45,24 +45,35 @@ struct activation_args {
   caf::actor store;
   entity_router* router = nullptr;
   metrics::latency_histogram* latency = nullptr;
-  /// The type's `redact` (owned by the type registry), applied to peeks.
-  const std::function<std::string(const std::string&)>* redact = nullptr;
-
-  // -- rollouts (runtime/rollout) ------------------------------------------------
-
-  /// Where `persist` writes (the snapshot key of the behaviour version).
-  entity_ref snapshot_ref;
+  /// The entity's type (owned by the type registry): its `redact`, applied to
+  /// peeks and inspections, and where snapshots go.
+  const entity_type* type = nullptr;
+  /// The behaviour version this activation runs: the type's `version` or one
+  /// of its `versions[i].name` (owned by the registry). Its snapshots go to
+  /// `snapshot_ref(*type, *version, key)`.
+  const std::string* version = nullptr;
   /// A ghost or stable copy: writes nothing, publishes nothing, and its
   /// store and router capture what it sends (sandbox_store.hpp).
   bool sandboxed = false;
-  /// Set while a mirror compares this activation's effects.
-  std::shared_ptr<rollout::effect_log> effects;
-  /// The behaviour version this activation runs ("1", "2", ...).
-  std::string version;
-  /// Set during a ramp: each handled message is counted for the guard, on
-  /// the candidate's side when `candidate`.
-  std::shared_ptr<rollout::rollout_stats> tally;
-  bool candidate = false;
+
+  /// What a rollout needs of an activation (runtime/rollout); allocated only
+  /// for the activations a rollout involves, so an idle entity stays small.
+  struct rollout_part {
+    /// Set while a mirror compares this activation's effects.
+    std::shared_ptr<rollout::effect_log> effects;
+    /// Set during a ramp: each handled message is counted for the guard, on
+    /// the candidate's side when `candidate`.
+    std::shared_ptr<rollout::rollout_stats> tally;
+    bool candidate = false;
+  };
+  std::unique_ptr<rollout_part> rollout;
+
+  rollout::effect_log* effects() const noexcept {
+    return rollout ? rollout->effects.get() : nullptr;
+  }
+  rollout::rollout_stats* tally() const noexcept {
+    return rollout ? rollout->tally.get() : nullptr;
+  }
 };
 
 class entity_actor : public caf::event_based_actor, public entity_context {
@@ -77,7 +88,7 @@ class entity_actor : public caf::event_based_actor, public entity_context {
   const caf::actor& store() override { return args_.store; }
   void persist() override;
   view_board* views() override;
-  rollout::effect_log* effects() override { return args_.effects.get(); }
+  rollout::effect_log* effects() override { return args_.effects(); }
   std::string_view arm_of(std::string_view experiment) const override;
 
   const char* name() const override { return "griddle.entity"; }

@@ -30,6 +30,7 @@ entity_host_actor::entity_host_actor(caf::actor_config& cfg, const entity_type& 
       opts_(opts),
       sweep_interval_(pick_sweep_interval(type, opts)),
       intensity_(type.limits) {
+  default_plan_.version = type.version;
   metrics::labels labels{{"type", type.name}};
   auto& reg = metrics::registry::global();
   activations_total_ = &reg.counter("griddle_entity_activations_total", labels);
@@ -185,8 +186,8 @@ void entity_host_actor::serve_peek_from_store(const std::string& key, caf::respo
 
 void entity_host_actor::start_activation(const std::string& key) {
   auto& act = activations_[key];
-  act.plan = plan_for(key);
-  request(store_, opts_.store_timeout, load_atom_v, snapshot_ref(type_, act.plan.version, key))
+  set_plan(act, plan_for(key));
+  request(store_, opts_.store_timeout, load_atom_v, snapshot_ref(type_, plan_of(act).version, key))
       .then([this, key](stored_state& st) { on_loaded(key, st); },
             [this, key](caf::error& err) { on_load_failed(key, err); });
 }
@@ -211,7 +212,7 @@ void entity_host_actor::on_loaded(const std::string& key, const stored_state& st
   std::unique_ptr<entity_behavior> behavior;
   std::string why = "factory returned no behaviour";
   try {
-    behavior = (*find_factory(type_, act.plan.version))(ref, st);
+    behavior = (*find_factory(type_, plan_of(act).version))(ref, st);
   } catch (std::exception& e) {
     why = e.what();
   }

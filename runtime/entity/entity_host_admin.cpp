@@ -51,12 +51,12 @@ std::string entity_host_actor::list_actors(const std::string& top, uint32_t limi
   auto list = nlohmann::json::array();
   for (size_t i = 0; i < shown; ++i) {
     auto& r = rows[i];
-    nlohmann::json x{{"key", *r.key},        {"version", r.act->plan.version},
+    nlohmann::json x{{"key", *r.key},        {"version", plan_of(*r.act).version},
                      {"mailbox", r.mailbox}, {"messages", r.messages},
                      {"mean_ms", r.mean_ms}, {"max_ms", r.max_ms},
                      {"idle_ms", r.idle_ms}};
-    if (!r.act->plan.ghost.empty())
-      x["ghost"] = r.act->plan.ghost;
+    if (!plan_of(*r.act).ghost.empty())
+      x["ghost"] = plan_of(*r.act).ghost;
     list.push_back(std::move(x));
   }
   return nlohmann::json{

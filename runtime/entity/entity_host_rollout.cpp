@@ -14,7 +14,7 @@ activation_args entity_host_actor::base_args(const entity_ref& ref,
   args.ref = ref;
   args.behavior = std::move(behavior);
   args.host = this;
-  args.redact = &type_.redact;
+  args.type = &type_;
   return args;
 }
 
@@ -34,21 +34,38 @@ rollout::activation_plan entity_host_actor::plan_for(const std::string& key) con
   return plan;
 }
 
+const rollout::activation_plan& entity_host_actor::plan_of(const activation& act) const {
+  return act.plan ? *act.plan : default_plan_;
+}
+
+void entity_host_actor::set_plan(activation& act, rollout::activation_plan plan) {
+  if (plan == default_plan_ && plan.candidate == default_plan_.candidate)
+    act.plan.reset();
+  else
+    act.plan = std::make_unique<rollout::activation_plan>(std::move(plan));
+}
+
+const std::string* entity_host_actor::version_name(const std::string& version) const {
+  if (auto* v = find_version(type_, version))
+    return &v->name;
+  return &type_.version;
+}
+
 caf::actor entity_host_actor::spawn_activation(const std::string& key, activation& act,
                                                std::unique_ptr<entity_behavior> behavior) {
   auto ref = ref_of(key);
-  auto& plan = act.plan;
+  auto& plan = plan_of(act);
   auto args = base_args(ref, std::move(behavior));
   args.record = &act.record;
   args.store = store_;
   args.router = &router_;
   args.latency = latency_;
-  args.snapshot_ref = snapshot_ref(type_, plan.version, key);
-  args.version = plan.version;
+  args.version = version_name(plan.version);
   if (plan.ghost.empty()) {
     if (plan.stats) {
-      args.tally = plan.stats;
-      args.candidate = plan.candidate;
+      args.rollout = std::make_unique<activation_args::rollout_part>();
+      args.rollout->tally = plan.stats;
+      args.rollout->candidate = plan.candidate;
     }
     return system().spawn<entity_actor>(std::move(args));
   }
@@ -57,7 +74,8 @@ caf::actor entity_host_actor::spawn_activation(const std::string& key, activatio
   m.host = this;
   m.stats = plan.stats;
   m.live_effects = std::make_shared<rollout::effect_log>();
-  args.effects = m.live_effects;
+  args.rollout = std::make_unique<activation_args::rollout_part>();
+  args.rollout->effects = m.live_effects;
   // Reads answered from a published view never reach the activation, so
   // they are not mirrored; the first read after every change is.
   m.live = system().spawn<entity_actor>(std::move(args));
@@ -94,8 +112,9 @@ caf::actor entity_host_actor::spawn_sandboxed(const std::string& key, const std:
   args.store = sandbox;
   args.router = &router_.sandbox();
   args.sandboxed = true;
-  args.version = version;
-  args.effects = std::move(log);
+  args.version = version_name(version);
+  args.rollout = std::make_unique<activation_args::rollout_part>();
+  args.rollout->effects = std::move(log);
   auto ghost = system().spawn<entity_actor>(std::move(args));
   // The sandbox ends with its ghost, on a worker thread: left to die when the
   // last handle goes, it could be destroyed on CAF's clock thread, whose
@@ -111,7 +130,7 @@ void entity_host_actor::reconsider() {
   if (stopping_)
     return;
   for (auto& [key, act] : activations_)
-    if (act.state == phase::active && plan_for(key) != act.plan)
+    if (act.state == phase::active && plan_for(key) != plan_of(act))
       switching_.insert(key);
   for (auto& key : switching_)
     to_passivate_.push_back(key);

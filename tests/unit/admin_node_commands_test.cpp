@@ -224,14 +224,14 @@ CAF_TEST(nodes and types render as tables) {
 
 CAF_TEST(actors inspect trace and passivate render their figures) {
   auto actors = rendered(view::actors, R"({"type": "feed", "top": "messages", "active": 123,
-    "actors": [{"key": "u1", "version": "1", "mailbox": 0, "messages": 12, "p99_ms": 0.21,
-    "idle_ms": 1500}, {"key": "u22", "version": "2", "mailbox": 4, "messages": 9,
-    "p99_ms": 1.5, "idle_ms": 95000}]})");
+    "actors": [{"key": "u1", "version": "1", "mailbox": 0, "messages": 12, "mean_ms": 0.21,
+    "max_ms": 0.5, "idle_ms": 1500}, {"key": "u22", "version": "2", "mailbox": 4, "messages": 9,
+    "mean_ms": 1.5, "max_ms": 12.25, "idle_ms": 95000}]})");
   CAF_MESSAGE("rendered:\n" << actors);
   CAF_CHECK(has(actors, "feed: 123 active, top 2 by messages\n"));
-  CAF_CHECK(has(actors, "  KEY  VERSION  MAILBOX  MESSAGES  P99 MS    IDLE\n"));
-  CAF_CHECK(has(actors, "  u1   1              0        12    0.21    1.5s\n"));
-  CAF_CHECK(has(actors, "  u22  2              4         9    1.50  1m 35s\n"));
+  CAF_CHECK(has(actors, "  KEY  VERSION  MAILBOX  MESSAGES  MEAN MS  MAX MS    IDLE\n"));
+  CAF_CHECK(has(actors, "  u1   1              0        12     0.21    0.50    1.5s\n"));
+  CAF_CHECK(has(actors, "  u22  2              4         9     1.50   12.25  1m 35s\n"));
   auto inspected = rendered(view::actor, R"json({"type": "feed", "key": "u1", "active": true,
     "activated": false, "version": "1", "mailbox": 0, "messages": 12,
     "state": {"items": [1, 2], "owner": "u1"},

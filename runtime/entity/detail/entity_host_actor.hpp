@@ -59,8 +59,9 @@ class entity_host_actor : public caf::event_based_actor {
     caf::actor_addr addr;
     activation_record record;
     std::unique_ptr<waiting> queue;
-    /// The behaviour version, and ghost if any, this activation runs.
-    rollout::activation_plan plan;
+    /// The behaviour version, and ghost if any, this activation runs, when
+    /// not the type's own alone (then null: most entities, kept small).
+    std::unique_ptr<rollout::activation_plan> plan;
 
     waiting& wait() {
       if (!queue)
@@ -96,6 +97,11 @@ class entity_host_actor : public caf::event_based_actor {
   /// What `key` should run now: the rollout table's plan, limited to the
   /// versions this node has.
   rollout::activation_plan plan_for(const std::string& key) const;
+  /// The plan `act` runs (`default_plan_` when it has none of its own).
+  const rollout::activation_plan& plan_of(const activation& act) const;
+  void set_plan(activation& act, rollout::activation_plan plan);
+  /// The registry's copy of the name `version` (the type's own when unknown).
+  const std::string* version_name(const std::string& version) const;
   /// Spawns the live activation of `key` (and, per its plan, a ghost and a
   /// mirror in front of both); returns the handle the directory publishes.
   caf::actor spawn_activation(const std::string& key, activation& act,
@@ -156,6 +162,8 @@ class entity_host_actor : public caf::event_based_actor {
   std::unordered_set<std::string> switching_;
   /// The rollout table's generation for this type when last reconsidered.
   uint64_t rollout_generation_ = 0;
+  /// The type's own version, no ghost, no rollout.
+  rollout::activation_plan default_plan_;
   /// Shared by the ghosts, which the idle sweep never looks at.
   activation_record sandboxed_record_;
   /// Passivated activations in the order they were told, with when; the
