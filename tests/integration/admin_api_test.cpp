@@ -115,6 +115,19 @@ CAF_TEST(rollouts and flags survive a restart of the node) {
     auto tog = n.json("PUT", "/admin/v1/toggles/online-roulette",
                       {{"enabled", true}, {"percentage_bp", 2500}});
     CAF_CHECK_EQUAL(tog["percentage_bp"].get<int>(), 2500);
+    // The controllers' appends went through the SQLite writer, and the
+    // rollout's phase and ramp are gauges.
+    auto text = n.call("GET", "/metrics").body;
+    for (auto name : {"# TYPE griddle_store_appends_total counter",
+                      "# TYPE griddle_store_batches_total counter",
+                      "# TYPE griddle_store_commit_latency_ns_seconds histogram",
+                      "griddle_rollout_phase{type=\"feed\"} 2",
+                      "griddle_rollout_ramp_basis_points{type=\"feed\"} 2000"})
+      if (text.find(name) == std::string::npos)
+        CAF_FAIL("/metrics lacks " << name);
+    auto appends = n.json("GET", "/admin/v1/metrics?pattern=griddle_store_appends_total");
+    CAF_REQUIRE_EQUAL(appends["metrics"].size(), 1u);
+    CAF_CHECK_GREATER_OR_EQUAL(appends["metrics"][0]["value"].get<int>(), 4);
     n.stop();
   }
   admin_node again{store};

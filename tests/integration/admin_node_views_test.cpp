@@ -10,8 +10,11 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <future>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -233,6 +236,49 @@ CAF_TEST(metrics come as JSON by pattern and as Prometheus text) {
   auto text = admin_call("GET", "/metrics");
   CAF_CHECK_EQUAL(text.status, 200);
   CAF_CHECK(text.body.find("# TYPE griddle_entity_activations_total counter") != std::string::npos);
+}
+
+CAF_TEST(the admin port serves well formed Prometheus text) {
+  auto ada = join("ada");
+  touch(ada, 1);
+  auto res = admin_call("GET", "/metrics");
+  CAF_REQUIRE_EQUAL(res.status, 200);
+  // Every sample: NAME{LABELS} VALUE, its name declared by a # TYPE line.
+  std::regex sample{R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (-?[0-9.e+]+|\+Inf|NaN)$)"};
+  std::set<std::string> declared;
+  std::istringstream in{res.body};
+  std::string line;
+  size_t samples = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("# TYPE ", 0) == 0) {
+      std::istringstream words{line.substr(7)};
+      std::string name, kind;
+      words >> name >> kind;
+      CAF_CHECK(kind == "counter" || kind == "gauge" || kind == "histogram");
+      declared.insert(name);
+      continue;
+    }
+    std::smatch m;
+    if (!std::regex_match(line, m, sample)) {
+      CAF_FAIL("not a sample line: " << line);
+    }
+    ++samples;
+    auto name = m[1].str();
+    for (auto suffix : {"_bucket", "_sum", "_count"})
+      if (declared.count(name) == 0 && name.size() > std::strlen(suffix) &&
+          name.compare(name.size() - std::strlen(suffix), std::string::npos, suffix) == 0)
+        name.resize(name.size() - std::strlen(suffix));
+    CAF_CHECK(declared.count(name) != 0);
+  }
+  CAF_CHECK_GREATER(samples, 50u);
+  for (auto name : {"griddle_http_requests_total", "griddle_http_request_duration_seconds",
+                    "griddle_entities_active", "griddle_entity_activations_total",
+                    "griddle_entity_passivations_total", "griddle_entity_restarts_total",
+                    "griddle_entity_mailbox_messages", "griddle_entity_mailbox_max",
+                    "griddle_entity_message_latency_ns_seconds"})
+    if (declared.count(name) == 0)
+      CAF_FAIL("no # TYPE line for " << name);
+  CAF_CHECK(res.body.find("griddle_entity_activations_total{type=\"user\"}") != std::string::npos);
 }
 
 CAF_TEST(mutating requests go to the audit log with who and what) {
