@@ -20,45 +20,18 @@
 #include "admin/render.hpp"
 #include "admin/run_command.hpp"
 #include "admin/usage_error.hpp"
+#include "admin_cli_helpers.hpp"
 
 #include <unistd.h>
 
 using namespace griddle::admin;
+using griddle::test::env_of;
+using griddle::test::error_of;
+using griddle::test::has;
+using griddle::test::rendered;
+using griddle::test::request_of;
 
 namespace {
-
-/// A command line's request as text: "POST /target {body}".
-std::string request_of(const std::string& line) {
-  auto cmd = parse_command(split_words(line));
-  auto text = cmd.request.method + " " + cmd.request.target;
-  if (cmd.request.body)
-    text += " " + cmd.request.body->dump();
-  return text;
-}
-
-/// The usage error a command line gets ("" when it parses), and the usage line.
-std::string error_of(const std::string& line, std::string* usage = nullptr) {
-  try {
-    parse_command(split_words(line));
-  } catch (const usage_error& e) {
-    if (usage != nullptr)
-      *usage = e.usage();
-    return e.what();
-  }
-  return "";
-}
-
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-/// An environment from a map, for from_environment and default_config_path.
-env_lookup env_of(const std::map<std::string, std::string>& vars) {
-  return [vars](const char* name) -> const char* {
-    auto i = vars.find(name);
-    return i == vars.end() ? nullptr : i->second.c_str();
-  };
-}
 
 /// Whether `f` throws usage_error.
 template <class F>
@@ -72,12 +45,6 @@ bool rejects(F f) {
 }
 
 using args = std::vector<std::string>;
-
-std::string rendered(view shows, const std::string& json) {
-  std::ostringstream out;
-  render(shows, nlohmann::json::parse(json), out);
-  return out.str();
-}
 
 const char* ghost_status = R"({"type": "feed", "stable": "1", "candidate": "2", "phase": "ghost",
   "mirror_percent": 100.0, "noise_floor": true, "ramp_percent": 0.0,

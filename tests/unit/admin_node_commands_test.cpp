@@ -17,48 +17,16 @@
 #include "admin/render.hpp"
 #include "admin/run_command.hpp"
 #include "admin/usage_error.hpp"
+#include "admin_cli_helpers.hpp"
 
 using namespace griddle::admin;
+using griddle::test::env_of;
+using griddle::test::error_of;
+using griddle::test::has;
+using griddle::test::rendered;
+using griddle::test::request_of;
 
 namespace {
-
-/// A command line's request as text: "POST /target {body}".
-std::string request_of(const std::string& line) {
-  auto cmd = parse_command(split_words(line));
-  auto text = cmd.request.method + " " + cmd.request.target;
-  if (cmd.request.body)
-    text += " " + cmd.request.body->dump();
-  return text;
-}
-
-/// The usage error a command line gets ("" when it parses), and its usage.
-std::string error_of(const std::string& line, std::string* usage = nullptr) {
-  try {
-    parse_command(split_words(line));
-  } catch (const usage_error& e) {
-    if (usage != nullptr)
-      *usage = e.usage();
-    return e.what();
-  }
-  return "";
-}
-
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-std::string rendered(view shows, const std::string& json) {
-  std::ostringstream out;
-  render(shows, nlohmann::json::parse(json), out);
-  return out.str();
-}
-
-env_lookup env_of(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](const char* name) -> const char* {
-    auto i = vars.find(name);
-    return i == vars.end() ? nullptr : i->second.c_str();
-  };
-}
 
 /// Runs `line` over a transport that records the requests and answers `body`.
 struct recorded_run {
