@@ -25,7 +25,7 @@ constexpr std::string_view prefix = "/dashboard";
 /// origin (the admin API); nothing may frame it.
 constexpr std::string_view content_security_policy =
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-    "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 }  // namespace
 
