@@ -6,6 +6,7 @@
 
 #include <caf/test/unit_test.hpp>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -300,6 +301,44 @@ CAF_TEST(mutating requests go to the audit log with who and what) {
                   "/admin/v1/types/user/actors/" + ada.id + "/passivate");
   CAF_CHECK(lines[0]["at"].get<std::string>().size() >= 20);
   CAF_CHECK(lines[0]["client"].get<std::string>().find("127.0.0.1") != std::string::npos);
+}
+
+CAF_TEST(griddle admin one shot commands against the node) {
+  auto ada = join("ada");
+  // Runs griddle-admin with `args`; returns its exit code and stdout.
+  auto run = [this](const std::string& args, const std::string& token = admin_token) {
+    auto cmd = std::string{GRIDDLE_ADMIN_BINARY} +
+               " --url http://127.0.0.1:" + std::to_string(node.admin_port()) + " --token " +
+               token + " " + args + " 2>/dev/null";
+    std::string out;
+    auto* pipe = ::popen(cmd.c_str(), "r");
+    CAF_REQUIRE(pipe != nullptr);
+    char buf[4096];
+    size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof(buf), pipe)) > 0)
+      out.append(buf, n);
+    auto status = ::pclose(pipe);
+    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+  };
+  auto [rc, out] = run("--json types");
+  CAF_CHECK_EQUAL(rc, 0);
+  auto doc = nlohmann::json::parse(out, nullptr, false);
+  CAF_REQUIRE(doc.is_object());
+  bool user = false;
+  for (auto& t : doc["types"])
+    user = user || t["name"] == "user";
+  CAF_CHECK(user);
+  auto inspected = run("--json inspect user " + ada.id);
+  CAF_CHECK_EQUAL(inspected.first, 0);
+  auto one = nlohmann::json::parse(inspected.second, nullptr, false);
+  CAF_CHECK_EQUAL(one["active"], true);
+  CAF_CHECK_EQUAL(one["key"].get<std::string>(), ada.id);
+  auto none = run("inspect user 4242424242");
+  CAF_CHECK_EQUAL(none.first, 0);
+  CAF_CHECK(none.second.find("is not active") != std::string::npos);
+  CAF_CHECK_EQUAL(run("trace user " + ada.id + " --count 0").first, 2);
+  CAF_CHECK_EQUAL(run("actors nosuch").first, 1);
+  CAF_CHECK_EQUAL(run("types", "wrong-token-0123456789").first, 1);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
