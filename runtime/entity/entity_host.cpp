@@ -222,14 +222,17 @@ void entity_host_actor::on_loaded(const std::string& key, const stored_state& st
   }
   // Fresh from now on, even before the activation runs for the first time.
   act.record.last_active.store(clock().now().time_since_epoch().count(), std::memory_order_relaxed);
-  auto handle = spawn_activation(key, act, std::move(behavior));
-  // Tells this host when the activation ends, with its key, without a lookup table.
-  handle->attach_functor(
-      [host = caf::actor_cast<caf::actor>(this), key, id = handle.id()](const caf::error& why) {
+  caf::actor live;
+  auto handle = spawn_activation(key, act, std::move(behavior), live);
+  // Tells this host when the activation ends, with its key, without a lookup
+  // table. The live activation, not a mirror in front of it: the mirror may
+  // end first, and the live one must be gone before its record is.
+  live->attach_functor(
+      [host = caf::actor_cast<caf::actor>(this), key, id = live.id()](const caf::error& why) {
         caf::anon_send(host, entity_down_atom_v, key, id, why);
       });
   act.handle = handle;
-  act.addr = handle.address();
+  act.addr = live.address();
   act.state = phase::active;
   activations_total_->inc();
   active_->inc();

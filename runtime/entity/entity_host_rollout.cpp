@@ -52,7 +52,8 @@ const std::string* entity_host_actor::version_name(const std::string& version) c
 }
 
 caf::actor entity_host_actor::spawn_activation(const std::string& key, activation& act,
-                                               std::unique_ptr<entity_behavior> behavior) {
+                                               std::unique_ptr<entity_behavior> behavior,
+                                               caf::actor& live) {
   auto ref = ref_of(key);
   auto& plan = plan_of(act);
   auto args = base_args(ref, std::move(behavior));
@@ -67,7 +68,8 @@ caf::actor entity_host_actor::spawn_activation(const std::string& key, activatio
       args.rollout->tally = plan.stats;
       args.rollout->candidate = plan.candidate;
     }
-    return system().spawn<entity_actor>(std::move(args));
+    live = system().spawn<entity_actor>(std::move(args));
+    return live;
   }
   rollout::mirror_args m;
   m.ref = ref;
@@ -79,6 +81,7 @@ caf::actor entity_host_actor::spawn_activation(const std::string& key, activatio
   // Reads answered from a published view never reach the activation, so
   // they are not mirrored; the first read after every change is.
   m.live = system().spawn<entity_actor>(std::move(args));
+  live = m.live;
   m.ghost_effects = std::make_shared<rollout::effect_log>();
   m.ghost = spawn_sandboxed(key, plan.ghost, m.ghost_effects, m.ghost_failure);
   if (plan.noise_copy) {

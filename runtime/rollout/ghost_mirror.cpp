@@ -98,7 +98,13 @@ class ghost_mirror : public caf::event_based_actor {
     };
   }
 
-  void on_exit() override { end_copies(); }
+  void on_exit() override {
+    end_copies();
+    // A mirror that ends first (its second passivate, a crash) leaves the
+    // live activation to end on its own: unreferenced, it does, and its host
+    // sees its down message (the host watches the live activation).
+    args_.live = nullptr;
+  }
 
  private:
   struct pending {

@@ -145,8 +145,8 @@ struct fixture : test::gateway_fixture {
     as(ada, "POST", "/v1/users/" + bob.id + "/like");
     as(bob, "POST", "/v1/users/" + ada.id + "/like");
     auto matched = [&] {
-      auto res = call("GET", "/v1/feed?limit=20", {}, test::bearer(bob.token));
-      for (auto& x : res.json()["items"])
+      auto page = call("GET", "/v1/feed?limit=20", {}, test::bearer(bob.token)).json();
+      for (auto& x : page["items"])
         if (x["kind"] == "matched")
           return true;
       return false;

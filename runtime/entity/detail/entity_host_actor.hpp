@@ -103,9 +103,10 @@ class entity_host_actor : public caf::event_based_actor {
   /// The registry's copy of the name `version` (the type's own when unknown).
   const std::string* version_name(const std::string& version) const;
   /// Spawns the live activation of `key` (and, per its plan, a ghost and a
-  /// mirror in front of both); returns the handle the directory publishes.
+  /// mirror in front of both); returns the handle the directory publishes
+  /// and sets `live` to the live activation itself.
   caf::actor spawn_activation(const std::string& key, activation& act,
-                              std::unique_ptr<entity_behavior> behavior);
+                              std::unique_ptr<entity_behavior> behavior, caf::actor& live);
   /// The arguments every activation of `ref` shares.
   activation_args base_args(const entity_ref& ref, std::unique_ptr<entity_behavior> behavior);
   /// Spawns a sandboxed activation of `version` built from the events alone.
