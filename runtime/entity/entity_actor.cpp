@@ -169,6 +169,15 @@ entity_actor::entity_actor(caf::actor_config& cfg, activation_args args)
   });
 }
 
+void entity_actor::on_exit() {
+  // The forwarder's handler holds the host too.
+  set_default_handler(caf::drop);
+  args_.host = nullptr;
+  args_.store = nullptr;
+  args_.rollout.reset();
+  trace_.reset();
+}
+
 void entity_actor::persist() {
   if (args_.sandboxed || !args_.behavior->needs_save())
     return;

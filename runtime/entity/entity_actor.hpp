@@ -93,6 +93,11 @@ class entity_actor : public caf::event_based_actor, public entity_context {
 
   const char* name() const override { return "griddle.entity"; }
 
+  /// Drops the handles an ended activation no longer needs: its object may
+  /// outlive it (a pending time-out references it) and must not keep the
+  /// host or the store alive meanwhile.
+  void on_exit() override;
+
  protected:
   caf::behavior make_behavior() override;
 

@@ -104,6 +104,16 @@ class ghost_mirror : public caf::event_based_actor {
     // live activation to end on its own: unreferenced, it does, and its host
     // sees its down message (the host watches the live activation).
     args_.live = nullptr;
+    // A terminated actor's object lives on while anything still references it
+    // (a pending request's time-out, for one); it must not keep the copies,
+    // their sandboxes and through them the store alive meanwhile.
+    args_.ghost = nullptr;
+    args_.noise = nullptr;
+    args_.host = nullptr;
+    // Unanswered comparisons hold response promises, which reference this
+    // actor: a cycle that would keep it from ever being destroyed.
+    pending_.clear();
+    backlog_.clear();
   }
 
  private:
